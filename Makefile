@@ -1,0 +1,74 @@
+# Maillage — the two commands: `make run` and `make test`. See README.md.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Largest websocket message and frame daphne accepts (bytes); consumers check it too.
+WS_MAX ?= 65536
+
+.PHONY: run setup serve test test-browser test-all bench lint format messages lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25"
+
+$(VENV)/.run-installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.run-installed
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
+	touch $@
+
+## make run: install, migrate, load territories and the demo network, serve on :8000.
+run: setup serve
+
+setup: $(VENV)/.run-installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_territories
+	$(BIN)/python manage.py load_demo
+
+serve: $(VENV)/.run-installed
+	@echo "Maillage: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) \
+		--websocket-max-message-size $(WS_MAX) --websocket-max-frame-size $(WS_MAX) \
+		--ping-interval 20 --ping-timeout 30 \
+		core.asgi:application
+
+## make test: the whole suite on the embedded default (SQLite, in-memory layer).
+test: $(VENV)/.test-installed
+	$(BIN)/pytest
+
+## make test-browser: end-to-end tests in Debian's Chromium (apt install chromium).
+test-browser: $(VENV)/.test-installed
+	$(BIN)/pytest -m browser tests/browser
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python -m bench
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: refresh French translations after changing strings (needs GNU gettext).
+messages: $(VENV)/.test-installed
+	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*"
+
+## make lock: re-pin every transitive dependency after changing pyproject.toml.
+lock:
+	rm -rf /tmp/maillage-lock && $(PYTHON) -m venv /tmp/maillage-lock
+	/tmp/maillage-lock/bin/python -m pip install --quiet --upgrade "pip>=25"
+	/tmp/maillage-lock/bin/python -m pip install --quiet -e ".[test]"
+	/tmp/maillage-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(CONSTRAINTS)
+
+clean:
+	rm -rf $(VENV) var staticfiles

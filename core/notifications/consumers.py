@@ -1,0 +1,187 @@
+"""The signed-in user's live notification stream, at /ws/notifications/.
+
+Protocol (JSON text frames):
+
+- client → server: ``{"type": "resume", "after": <seq>}`` asks for every notification
+  after sequence `seq` (0 for none seen); ``{"type": "ping"}`` is answered ``pong``.
+- server → client: ``{"type": "hello", "unread": n, "last_seq": s}`` on connection,
+  ``{"type": "notification", "notification": {...}, "unread": n}`` for each new one,
+  ``{"type": "unread", "unread": n}`` when the count changes elsewhere,
+  ``{"type": "error", "code": ..., "message": ...}`` for a frame it cannot use.
+
+Broadcasts only carry "something new at seq N"; the consumer reads the notification from
+the database and asks the permission authority before sending it, and checks at every
+event, and every WEBSOCKET_RECHECK_SECONDS, that the account is still active and the
+session still signed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from channels.db import aclose_old_connections, database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from core.accounts.models import User
+from core.notifications import selectors
+from core.realtime import user_group
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_ACCOUNT_CLOSED = 4403
+
+
+def scope_language(scope: dict[str, Any]) -> str:
+    """The language of the page that opened the socket: cookie, then Accept-Language."""
+    supported = dict(settings.LANGUAGES)
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in supported:
+        return cookie
+    headers = dict(scope.get("headers", []))
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    for code, _quality in parse_accept_lang_header(accept):
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+class NotificationConsumer(AsyncWebsocketConsumer):
+    user_id: int | None = None
+    language: str = settings.LANGUAGE_CODE
+    last_seq: int = 0
+    _recheck: asyncio.Task | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.language = scope_language(self.scope)
+        # Join the group before reading state: nothing committed in between is missed.
+        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+        await self.accept()
+        unread, last_seq = await self._hello_state()
+        self.last_seq = last_seq
+        await self.send_json({"type": "hello", "unread": unread, "last_seq": last_seq})
+        self._recheck = asyncio.create_task(self._recheck_periodically())
+
+    async def disconnect(self, code: int) -> None:
+        if self._recheck is not None:
+            self._recheck.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recheck
+        if self.user_id is not None:
+            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if text_data is None:
+            await self.send_error("binary", _("Frames must be JSON text."))
+            return
+        if len(text_data.encode()) > settings.WEBSOCKET_MAX_MESSAGE_BYTES:
+            await self.send_error("too_large", _("This frame is too large."))
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self.send_error("malformed", _("This frame is not valid JSON."))
+            return
+        if not isinstance(frame, dict):
+            await self.send_error("malformed", _("A frame must be a JSON object."))
+            return
+        kind = frame.get("type")
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "resume":
+            after = frame.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                await self.send_error("malformed", _("“after” must be a whole number."))
+                return
+            if await self._still_allowed():
+                await self._send_after(after)
+        else:
+            await self.send_error("unknown_type", _("Unknown frame type."))
+
+    # --- Events from the channel layer -------------------------------------------------------
+
+    async def notification_created(self, event: dict[str, Any]) -> None:
+        if event.get("seq", 0) <= self.last_seq:
+            return  # already sent (a resume got there first)
+        if await self._still_allowed():
+            await self._send_after(self.last_seq)
+
+    async def notification_read(self, event: dict[str, Any]) -> None:
+        if await self._still_allowed():
+            await self.send_json({"type": "unread", "unread": await self._unread()})
+
+    async def account_closed(self, event: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_ACCOUNT_CLOSED)
+
+    # --- Helpers ---------------------------------------------------------------------------------
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content))
+
+    async def send_error(self, code: str, message: str) -> None:
+        with translation.override(self.language):
+            text = str(message)
+        await self.send_json({"type": "error", "code": code, "message": text})
+
+    async def _send_after(self, after: int) -> None:
+        items, scanned, unread = await self._fetch_after(after)
+        self.last_seq = max(self.last_seq, scanned)
+        for item in items:
+            await self.send_json({"type": "notification", "notification": item, "unread": unread})
+        if not items:
+            await self.send_json({"type": "unread", "unread": unread})
+
+    async def _still_allowed(self) -> bool:
+        """The account is active and this socket's session still signed in; else close."""
+        await aclose_old_connections()
+        if await self._session_valid():
+            return True
+        await self.close(code=CLOSE_ACCOUNT_CLOSED)
+        return False
+
+    async def _recheck_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
+            if not await self._still_allowed():
+                return
+
+    @database_sync_to_async
+    def _session_valid(self) -> bool:
+        session = self.scope.get("session")
+        if session is None or session.session_key is None:
+            return False
+        store = session.__class__(session_key=session.session_key)
+        if str(store.get(SESSION_KEY)) != str(self.user_id):
+            return False  # signed out, or another account signed in on this browser
+        return User.objects.filter(pk=self.user_id, is_active=True).exists()
+
+    @database_sync_to_async
+    def _hello_state(self) -> tuple[int, int]:
+        user = User.objects.get(pk=self.user_id)
+        return selectors.unread_count(user), user.notification_seq
+
+    @database_sync_to_async
+    def _unread(self) -> int:
+        return selectors.unread_count(User.objects.get(pk=self.user_id))
+
+    @database_sync_to_async
+    def _fetch_after(self, after: int) -> tuple[list[dict[str, Any]], int, int]:
+        user = User.objects.get(pk=self.user_id)
+        notifications, scanned = selectors.notifications_after(user, after)
+        with translation.override(self.language):
+            items = [selectors.notification_payload(n) for n in notifications]
+        return items, scanned, selectors.unread_count(user)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    """What happened. The sentence shown to the recipient is built from it (see messages.py)."""
+
+    GROUP_INVITED = "group.invited", _("invited you to a group")
+    GROUP_REQUESTED = "group.requested", _("asked to join a group")
+    GROUP_REQUEST_ACCEPTED = "group.request_accepted", _("accepted your request to join")
+    GROUP_REQUEST_REFUSED = "group.request_refused", _("declined your request to join")
+    GROUP_INVITATION_ACCEPTED = "group.invitation_accepted", _("accepted your invitation")
+    GROUP_ROLE_CHANGED = "group.role_changed", _("changed your role in a group")
+    GROUP_REMOVED = "group.removed", _("removed you from a group")
+    GROUP_JOINED = "group.joined", _("joined a group")
+    NETWORK_INVITATION_ACCEPTED = "network.invitation_accepted", _("joined the network")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # Increases by one per recipient: a client that saw seq N asks for what follows N.
+    seq = models.PositiveBigIntegerField(editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verb = models.CharField(_("what happened"), max_length=64, choices=Verb.choices)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    # Words the sentence needs that the target cannot give (a role, a name kept after
+    # the recipient lost access to the target).
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "seq"], name="notification_seq_unique")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} — {self.get_verb_display()}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

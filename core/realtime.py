@@ -1,0 +1,38 @@
+"""Websocket broadcasts, always after the database transaction that caused them commits.
+
+The channel layer delivers at most once, so a broadcast only says "something changed, at
+sequence N"; the consumer then reads what changed from the database, through the
+permission authority. Nothing is ever known only from a broadcast.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def user_group(user_id: int) -> str:
+    """Every live socket of one user: notifications and account events."""
+    return f"user.{int(user_id)}"
+
+
+def broadcast_now(group: str, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:
+        # The data is stored; clients catch up on reconnection. A layer outage must not
+        # turn a committed change into an error page.
+        logger.exception("Could not broadcast %s to %s", event.get("type"), group)
+
+
+def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: broadcast_now(group, event))

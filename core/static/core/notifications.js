@@ -1,0 +1,68 @@
+// Live notifications: keeps the header counter up to date and announces new notifications
+// (polite live region). The server only says what changed; texts come translated from it.
+(function () {
+  "use strict";
+
+  var badge = document.querySelector("[data-notification-count]");
+  var toasts = document.querySelector("[data-notification-toasts]");
+  if (!badge || !("WebSocket" in window)) return;
+
+  var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+  var url = scheme + window.location.host + "/ws/notifications/";
+  var lastSeq = null;
+  var retry = 1000;
+  // Closed because the account or session ended: do not reconnect.
+  var FINAL_CODES = [4401, 4403];
+
+  function setCount(n) {
+    var count = badge.querySelector("[data-count]");
+    count.textContent = n > 99 ? "99+" : String(n);
+    badge.hidden = n === 0;
+    document.dispatchEvent(new CustomEvent("maillage:unread", { detail: { unread: n } }));
+  }
+
+  function announce(item) {
+    if (!toasts) return;
+    var toast = document.createElement("div");
+    toast.className = "toast";
+    toast.setAttribute("data-notification-id", item.id);
+    var text = item.url ? document.createElement("a") : document.createElement("span");
+    if (item.url) text.href = item.url;
+    text.textContent = item.text;
+    toast.appendChild(text);
+    toasts.appendChild(toast);
+    window.setTimeout(function () { toast.remove(); }, 12000);
+    document.dispatchEvent(new CustomEvent("maillage:notification", { detail: item }));
+  }
+
+  function connect() {
+    var socket = new WebSocket(url);
+    socket.addEventListener("open", function () { retry = 1000; });
+    socket.addEventListener("message", function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame.type === "hello") {
+        if (lastSeq !== null && frame.last_seq > lastSeq) {
+          // Reconnected after missing some: ask for what came in between.
+          socket.send(JSON.stringify({ type: "resume", after: lastSeq }));
+        } else {
+          lastSeq = frame.last_seq;
+        }
+        setCount(frame.unread);
+      } else if (frame.type === "notification") {
+        lastSeq = Math.max(lastSeq || 0, frame.notification.seq);
+        setCount(frame.unread);
+        announce(frame.notification);
+      } else if (frame.type === "unread") {
+        setCount(frame.unread);
+      }
+    });
+    socket.addEventListener("close", function (event) {
+      if (FINAL_CODES.indexOf(event.code) !== -1) return;
+      window.setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 30000);
+    });
+  }
+
+  connect();
+})();

@@ -1,0 +1,27 @@
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # allauth: sign in and out, password reset, e-mail addresses, two-factor authentication.
+    path("comptes/", include("allauth.urls")),
+    path("", include("core.accounts.urls")),
+    path("espace/", include("extranet.dashboard.urls")),
+    path("espace/groupes/", include("core.workspaces.urls")),
+    path("espace/notifications/", include("core.notifications.urls")),
+    path("espace/reseau/", include("extranet.network.urls")),
+    path("api/territoires/", include("core.territories.urls")),
+]
+
+
+# Wagtail serves the public site's pages: last, it catches every other path.
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,0 +1,60 @@
+"""Reads of workspaces that views share, with their joins built in."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from core.accounts.models import User
+from core.permissions import workspaces_visible_to
+from core.workspaces.models import Membership, MembershipStatus, Workspace, WorkspaceKind
+
+
+def groups_for_listing(user: User, *, query: str = "", mine: bool = False) -> QuerySet[Workspace]:
+    """Groups `user` may see, with their member count, for the group browser."""
+    qs = workspaces_visible_to(user).filter(kind=WorkspaceKind.GROUP)
+    if mine and user.is_authenticated:
+        qs = qs.filter(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    return (
+        qs.select_related("territory")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
+        )
+        .order_by("archived_at", "name")
+    )
+
+
+def group_memberships(group: Workspace, status: str = MembershipStatus.ACTIVE):
+    return (
+        Membership.objects.filter(workspace=group, status=status)
+        .select_related("user", "invited_by")
+        .order_by("role", "user__display_name")
+    )
+
+
+def invitable_users(*, group: Workspace, query: str, limit: int = 10) -> list[User]:
+    """Active accounts matching `query` that are not yet in the group (invite form)."""
+    taken = Membership.objects.filter(workspace=group).values("user_id")
+    qs = User.objects.filter(is_active=True).exclude(pk__in=taken)
+    qs = qs.filter(Q(display_name__icontains=query) | Q(email__iexact=query))
+    return list(qs.order_by("display_name")[:limit])
+
+
+def pending_invitations_for(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, status=MembershipStatus.INVITED).select_related(
+        "workspace", "invited_by"
+    )
+
+
+def user_groups(person: User, *, viewer) -> QuerySet[Workspace]:
+    """The groups `person` is an active member of, among those `viewer` may see."""
+    return (
+        workspaces_visible_to(viewer)
+        .filter(
+            kind=WorkspaceKind.GROUP,
+            memberships__user=person,
+            memberships__status=MembershipStatus.ACTIVE,
+        )
+        .order_by("name")
+    )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumConfig(AppConfig):
+    """Forums of the workspaces: the forum issue builds this app."""
+
+    name = "forum"
+    verbose_name = _("Forum")
