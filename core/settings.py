@@ -233,6 +233,7 @@ if TESTING:
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 ACCOUNT_ADAPTER = "core.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "core.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

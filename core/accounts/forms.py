@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -76,3 +77,12 @@ class ProfileForm(forms.ModelForm):
             if photo.content_type not in PHOTO_TYPES:
                 raise forms.ValidationError(_("Send a JPEG, PNG or WebP picture."))
         return photo
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in form, without the "forgot password" link it puts in the password's
+    help text: the page offers that link once, after the button."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""

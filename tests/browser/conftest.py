@@ -14,6 +14,7 @@ import pytest
 from channels.testing.live import make_application, set_database_connection
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.db import connections
 
 # Playwright's sync API runs an event loop between calls; the test's own ORM calls are
 # still synchronous and outside it.
@@ -35,6 +36,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # Committed data, visible to the server process. After each test the tables are
+            # emptied and the initial rows (content types, Wagtail's root) restored with
+            # their ids, so the server's content-type cache stays right.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +62,12 @@ def live_server_url(django_db_setup, django_db_blocker, mail_dir) -> Iterator[st
         partial(make_application, static_wrapper=ASGIStaticFilesHandler),
         setup=set_database_connection,
     )
-    server.start()
+    # The child is forked here, while database access is unblocked, and keeps it so. No
+    # database connection may be open across the fork: SQLite's per-process lock and
+    # shared-memory bookkeeping would be shared, and the child would read stale pages.
+    with django_db_blocker.unblock():
+        connections.close_all()
+        server.start()
     if not server.ready.wait(timeout=30):
         raise RuntimeError("daphne did not start")
     yield f"http://localhost:{server.port.value}"
@@ -78,7 +88,7 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server_url, transactional_db):
+def new_page(browser, live_server_url):
     """Open a fresh browser profile (its own cookies) on the live server, in French."""
     contexts = []
 
@@ -95,7 +105,7 @@ def new_page(browser, live_server_url, transactional_db):
 
 def sign_in(page, email: str, password: str) -> None:
     page.goto("/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/espace/")
