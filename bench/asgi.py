@@ -1,9 +1,9 @@
 """The platform's ASGI application plus two bench-only endpoints, served by daphne in the
 benchmark (never in the platform itself).
 
-- ``POST /bench/notify?round=N``: creates one notification for each bench user, through the
-  real service (stored, numbered, broadcast after commit, read back by each consumer
-  through the permission authority).
+- ``POST /bench/notify?round=N``: notifies every bench user, through the real fan-out
+  service (stored, numbered, broadcast after commit, read back by each consumer through
+  the permission authority).
 - ``POST /bench/echo?round=N``: sends the same-sized payload through the same channel layer
   to bare consumers at ``/ws/bench-echo/``, which forward it untouched: the baseline.
 """
@@ -50,19 +50,17 @@ class EchoConsumer(AsyncWebsocketConsumer):
 def _notify_all(round_no: int) -> int:
     from core.accounts.models import User
     from core.notifications.models import Verb
-    from core.notifications.services import notification_create
+    from core.notifications.services import notifications_create
 
     actor = User.objects.get(email="sender@bench.localhost")
-    count = 0
-    for user in User.objects.filter(email__startswith="u").exclude(pk=actor.pk).order_by("pk"):
-        notification_create(
-            recipient=user,
-            verb=Verb.NETWORK_INVITATION_ACCEPTED,
-            actor=actor,
-            data={"round": round_no},
-        )
-        count += 1
-    return count
+    recipients = User.objects.filter(email__startswith="u").exclude(pk=actor.pk)
+    created = notifications_create(
+        recipients=recipients,
+        verb=Verb.NETWORK_INVITATION_ACCEPTED,
+        actor=actor,
+        data={"round": round_no},
+    )
+    return len(created)
 
 
 async def bench_http(scope, receive, send):

@@ -36,7 +36,7 @@ DAPHNE = str(Path(PYTHON).parent / "daphne")
 SETUP = f"""
 import json
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore
 from core.accounts.models import User
 from core.accounts.services import user_create
 keys = []

@@ -148,9 +148,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("TEST_SQLITE_PATH", default=str(VAR_DIR / "test.sqlite3"))
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Connections are kept between requests and consumer events (a new SQLite connection runs
+# its PRAGMAs again; a new PostgreSQL one costs a round of authentication).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and channel layer ----------------------------------------------------------------
@@ -187,6 +188,10 @@ else:
 WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=64 * 1024)
 # How often a live consumer re-checks that its user is still active and signed in.
 WEBSOCKET_RECHECK_SECONDS = env.int("WEBSOCKET_RECHECK_SECONDS", default=60)
+
+# Sessions are read on every request and by live sockets: cached, written through to the
+# database (local memory by default, Redis with REDIS_URL).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {

@@ -22,7 +22,7 @@ import contextlib
 import json
 from typing import Any
 
-from channels.db import aclose_old_connections, database_sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -107,8 +107,7 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 await self.send_error("malformed", _("“after” must be a whole number."))
                 return
-            if await self._still_allowed():
-                await self._send_after(after)
+            await self._send_after(after)
         else:
             await self.send_error("unknown_type", _("Unknown frame type."))
 
@@ -117,12 +116,10 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     async def notification_created(self, event: dict[str, Any]) -> None:
         if event.get("seq", 0) <= self.last_seq:
             return  # already sent (a resume got there first)
-        if await self._still_allowed():
-            await self._send_after(self.last_seq)
+        await self._send_after(self.last_seq)
 
     async def notification_read(self, event: dict[str, Any]) -> None:
-        if await self._still_allowed():
-            await self.send_json({"type": "unread", "unread": await self._unread()})
+        await self._send_after(self.last_seq)
 
     async def account_closed(self, event: dict[str, Any]) -> None:
         await self.close(code=CLOSE_ACCOUNT_CLOSED)
@@ -138,36 +135,39 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "error", "code": code, "message": text})
 
     async def _send_after(self, after: int) -> None:
-        items, scanned, unread = await self._fetch_after(after)
+        """Send what follows `after` and the unread count, if the socket may still receive."""
+        state = await self._read_after(after)
+        if state is None:
+            await self.close(code=CLOSE_ACCOUNT_CLOSED)
+            return
+        items, scanned, unread = state
         self.last_seq = max(self.last_seq, scanned)
         for item in items:
             await self.send_json({"type": "notification", "notification": item, "unread": unread})
         if not items:
             await self.send_json({"type": "unread", "unread": unread})
 
-    async def _still_allowed(self) -> bool:
-        """The account is active and this socket's session still signed in; else close."""
-        await aclose_old_connections()
-        if await self._session_valid():
-            return True
-        await self.close(code=CLOSE_ACCOUNT_CLOSED)
-        return False
-
     async def _recheck_periodically(self) -> None:
         while True:
             await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
-            if not await self._still_allowed():
+            if await database_sync_to_async(self._current_user)() is None:
+                await self.close(code=CLOSE_ACCOUNT_CLOSED)
                 return
 
-    @database_sync_to_async
-    def _session_valid(self) -> bool:
+    def _current_user(self) -> User | None:
+        """The socket's user if the account is active and this session still signed in.
+
+        Runs in the database thread (database_sync_to_async closes stale connections
+        around it), before each read an event triggers: a consumer outlives sign-outs
+        elsewhere.
+        """
         session = self.scope.get("session")
         if session is None or session.session_key is None:
-            return False
+            return None
         store = session.__class__(session_key=session.session_key)
         if str(store.get(SESSION_KEY)) != str(self.user_id):
-            return False  # signed out, or another account signed in on this browser
-        return User.objects.filter(pk=self.user_id, is_active=True).exists()
+            return None  # signed out, or another account signed in on this browser
+        return User.objects.filter(pk=self.user_id, is_active=True).first()
 
     @database_sync_to_async
     def _hello_state(self) -> tuple[int, int]:
@@ -175,13 +175,12 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         return selectors.unread_count(user), user.notification_seq
 
     @database_sync_to_async
-    def _unread(self) -> int:
-        return selectors.unread_count(User.objects.get(pk=self.user_id))
-
-    @database_sync_to_async
-    def _fetch_after(self, after: int) -> tuple[list[dict[str, Any]], int, int]:
-        user = User.objects.get(pk=self.user_id)
-        notifications, scanned = selectors.notifications_after(user, after)
+    def _read_after(self, after: int) -> tuple[list[dict[str, Any]], int, int] | None:
+        """One trip to the database thread: check the socket's right, then read."""
+        user = self._current_user()
+        if user is None:
+            return None
+        notifications, scanned, unread = selectors.stream_state(user, after)
         with translation.override(self.language):
             items = [selectors.notification_payload(n) for n in notifications]
-        return items, scanned, selectors.unread_count(user)
+        return items, scanned, unread

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
@@ -67,10 +67,20 @@ def unread_count(user: User) -> int:
     return len(visible(user, unread))
 
 
-def notifications_after(user: User, seq: int, limit: int = 50) -> tuple[list[Notification], int]:
-    """What a live client missed since `seq`, oldest first, and the last sequence examined."""
-    batch = list(notifications_for(user).filter(seq__gt=seq).order_by("seq")[:limit])
-    return visible(user, batch), (batch[-1].seq if batch else seq)
+def stream_state(user: User, after: int, limit: int = 50) -> tuple[list[Notification], int, int]:
+    """For the live stream, in one query: what came after sequence `after` (oldest first,
+    at most `limit`), the last sequence examined, and the unread count."""
+    rows = list(
+        notifications_for(user)
+        .filter(Q(seq__gt=after) | Q(read_at__isnull=True))
+        .order_by("-seq")[: limit + UNREAD_COUNT_LIMIT + 1]
+    )
+    seen = visible(user, rows)
+    new = sorted((n for n in seen if n.seq > after), key=lambda n: n.seq)[:limit]
+    examined = [n.seq for n in rows if n.seq > after]
+    scanned = new[-1].seq if len(new) == limit else max(examined, default=after)
+    unread = sum(1 for n in seen if n.read_at is None)
+    return new, scanned, unread
 
 
 def notification_payload(notification: Notification) -> dict[str, Any]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from core.accounts.models import User
 from core.permissions import workspaces_visible_to
-from core.workspaces.models import Membership, MembershipStatus, Workspace, WorkspaceKind
+from core.workspaces.models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Workspace,
+    WorkspaceKind,
+)
 
 
 def groups_for_listing(user: User, *, query: str = "", mine: bool = False) -> QuerySet[Workspace]:
@@ -25,11 +31,23 @@ def groups_for_listing(user: User, *, query: str = "", mine: bool = False) -> Qu
     )
 
 
-def group_memberships(group: Workspace, status: str = MembershipStatus.ACTIVE):
+ROLE_ORDER = Case(
+    When(role=MembershipRole.OWNER, then=Value(0)),
+    When(role=MembershipRole.MODERATOR, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def group_memberships(
+    group: Workspace, status: str = MembershipStatus.ACTIVE
+) -> QuerySet[Membership]:
+    """Memberships of a group, owners first, then moderators, then by name."""
     return (
         Membership.objects.filter(workspace=group, status=status)
         .select_related("user", "invited_by")
-        .order_by("role", "user__display_name")
+        .alias(role_order=ROLE_ORDER)
+        .order_by("role_order", "user__display_name")
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.accounts.models import User
 from core.notifications.models import Verb
-from core.notifications.services import notification_create
+from core.notifications.services import notification_create, notifications_create
 from core.permissions import can, forget_cached_permissions, require
 from core.territories.models import Territory
 from core.workspaces.models import (
@@ -168,8 +168,9 @@ def group_join(*, user: User, group: Workspace) -> Membership:
         user=user, workspace=group, role=MembershipRole.MEMBER, status=MembershipStatus.ACTIVE
     )
     forget_cached_permissions(user)
-    for owner in _owners(group):
-        notification_create(recipient=owner, verb=Verb.GROUP_JOINED, actor=user, target=group)
+    notifications_create(
+        recipients=_owners(group), verb=Verb.GROUP_JOINED, actor=user, target=group
+    )
     return membership
 
 
@@ -186,10 +187,9 @@ def group_request_join(*, user: User, group: Workspace, message: str = "") -> Me
     membership.full_clean()
     membership.save()
     forget_cached_permissions(user)
-    for moderator in _moderators(group):
-        notification_create(
-            recipient=moderator, verb=Verb.GROUP_REQUESTED, actor=user, target=group
-        )
+    notifications_create(
+        recipients=_moderators(group), verb=Verb.GROUP_REQUESTED, actor=user, target=group
+    )
     return membership
 
 
