@@ -150,7 +150,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 # Connections are kept between requests and consumer events (a new SQLite connection runs
 # its PRAGMAs again; a new PostgreSQL one costs a round of authentication).
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# (Not in tests: a connection kept by a consumer's thread would stop the test database
+# from being dropped.)
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if TESTING else 60)
+)
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

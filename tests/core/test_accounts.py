@@ -185,3 +185,49 @@ def test_a_closed_account_cannot_sign_in(client):
     user.save()
     client.post(reverse("account_login"), {"login": "ferme@exemple.fr", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+def _totp_now(secret: str) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_a_user_turns_on_totp_and_then_needs_a_code_to_sign_in(client):
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    UserFactory(email="prudente@exemple.fr")
+    credentials = {"login": "prudente@exemple.fr", "password": PASSWORD}
+    client.post(reverse("account_login"), credentials)
+    # Turning it on asks for the password again, as any sensitive change does.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(response["Location"], {"password": PASSWORD})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(reverse("mfa_activate_totp"), {"code": _totp_now(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(
+        user__email="prudente@exemple.fr", type=Authenticator.Type.TOTP
+    ).exists()
+
+    client.post(reverse("account_logout"))
+    response = client.post(reverse("account_login"), credentials)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    client.post(reverse("mfa_authenticate"), {"code": _totp_now(secret)})
+    assert "_auth_user_id" in client.session
+
+
+def test_adding_an_email_address_asks_for_its_verification(client, mailoutbox):
+    user = UserFactory(email="sophie@exemple.fr")
+    client.post(reverse("account_login"), {"login": "sophie@exemple.fr", "password": PASSWORD})
+    client.post(reverse("account_email"), {"action_add": "", "email": "sophie.perso@exemple.fr"})
+    address = user.emailaddress_set.get(email="sophie.perso@exemple.fr")
+    assert not address.verified
+    assert mailoutbox and mailoutbox[-1].to == ["sophie.perso@exemple.fr"]
+    assert "/comptes/confirm-email/" in mailoutbox[-1].body
