@@ -19,7 +19,8 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 # A local `.env` file is optional; real deployments set variables in the environment.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "production", "test"}:
