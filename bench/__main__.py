@@ -10,9 +10,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import notifications
+from bench import nearest, notifications
 
-BENCHMARKS = [notifications]
+BENCHMARKS = [notifications, nearest]
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
 

@@ -222,8 +222,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
-# --- Geocoding --------------------------------------------------------------------------------
+# --- Geocoding and maps ---------------------------------------------------------------------
 GEOCODER = env.str("GEOCODER", default="gazetteer")
+if GEOCODER not in {"gazetteer", "ban"}:
+    raise ImproperlyConfigured(f"GEOCODER must be gazetteer or ban, not {GEOCODER!r}.")
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -276,6 +283,8 @@ WAGTAIL_CONTENT_LANGUAGES = [("fr", _("French"))]
 
 # --- Static and media files ----------------------------------------------------------------------
 STATIC_URL = "/static/"
+# Front-end packages installed from npm and copied by frontend/build.mjs (see Makefile).
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
@@ -321,5 +330,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        # The immediate task backend logs every task at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

@@ -1,7 +1,11 @@
-from django.urls import include, path
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from public_site.sitemaps import sitemap
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,7 +19,16 @@ urlpatterns = [
     path("espace/notifications/", include("core.notifications.urls")),
     path("espace/reseau/", include("extranet.network.urls")),
     path("api/territoires/", include("core.territories.urls")),
+    path("", include("geodirectory.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
 ]
+
+if settings.SERVE_STATIC:
+    # The embedded server also serves Wagtail's image renditions (public pictures of the
+    # public site); originals and every other upload stay behind permission-checked views.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>images/[^/]+)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 
 # Wagtail serves the public site's pages: last, it catches every other path.

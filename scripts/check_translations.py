@@ -1,7 +1,10 @@
-"""Check the French catalogue: every message of the code is in it, translated, not fuzzy,
-and the compiled .mo matches the .po. Run by CI; `make messages` fixes what it reports.
+"""Check the French catalogues: every message of the code is in one, translated, not fuzzy,
+and each compiled .mo matches its .po. Run by CI; `make messages` fixes what it reports.
 
-Needs GNU gettext (xgettext) for the first check, as Django's makemessages does."""
+There is one catalogue per package that has a `locale/` directory (core, geodirectory,
+public_site…): Django's makemessages files each message in the nearest one. Needs GNU
+gettext (xgettext), as makemessages does.
+"""
 
 from __future__ import annotations
 
@@ -14,31 +17,44 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = ROOT / "core" / "locale"
-PO = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+SKIP = {".venv", "var", "node_modules", "frontend"}
 
 
-def main() -> int:
-    problems: list[str] = []
-    committed = polib.pofile(str(PO))
+def catalogues() -> list[Path]:
+    return sorted(
+        p
+        for p in ROOT.glob("**/locale/fr/LC_MESSAGES/django.po")
+        if not SKIP & set(p.relative_to(ROOT).parts)
+    )
 
-    untranslated = [e.msgid for e in committed.untranslated_entries() if not e.obsolete]
-    fuzzy = [e.msgid for e in committed.fuzzy_entries()]
-    problems += [f"untranslated: {m!r}" for m in untranslated]
-    problems += [f"fuzzy: {m!r}" for m in fuzzy]
 
-    compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.mofile(str(MO))}
-    source = {
-        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in committed.translated_entries()
-    }
+def key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return entry.msgctxt, entry.msgid
+
+
+def check_catalogue(po_path: Path) -> list[str]:
+    problems = []
+    name = po_path.relative_to(ROOT)
+    po = polib.pofile(str(po_path))
+    problems += [f"{name}: untranslated: {e.msgid!r}" for e in po.untranslated_entries()]
+    problems += [f"{name}: fuzzy: {e.msgid!r}" for e in po.fuzzy_entries()]
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists():
+        return [*problems, f"{name}: no compiled .mo: run `make messages`"]
+    compiled = {key(e): e.msgstr or e.msgstr_plural for e in polib.mofile(str(mo_path))}
+    source = {key(e): e.msgstr or e.msgstr_plural for e in po.translated_entries()}
     if compiled != source:
-        problems.append("django.mo is out of date: run `make messages`")
+        problems.append(f"{name}: the .mo is out of date: run `make messages`")
+    return problems
 
-    # Extract the messages again into a scratch copy and compare the sets of msgids.
+
+def missing_messages(paths: list[Path]) -> list[str]:
+    """Extract the messages again (into the catalogues, restored afterwards) and compare."""
+    before = {p: {key(e) for e in polib.pofile(str(p))} for p in paths}
     with tempfile.TemporaryDirectory() as scratch:
-        backup = Path(scratch) / "django.po"
-        shutil.copy(PO, backup)
+        backups = {p: Path(scratch) / f"{i}.po" for i, p in enumerate(paths)}
+        for path, backup in backups.items():
+            shutil.copy(path, backup)
         try:
             subprocess.run(
                 [
@@ -51,6 +67,8 @@ def main() -> int:
                     ".venv/*",
                     "--ignore",
                     "var/*",
+                    "--ignore",
+                    "frontend/*",
                     "--no-obsolete",
                     "-v",
                     "0",
@@ -58,18 +76,28 @@ def main() -> int:
                 cwd=ROOT,
                 check=True,
             )
-            fresh = polib.pofile(str(PO))
+            after = {p: {key(e) for e in polib.pofile(str(p))} for p in catalogues()}
         finally:
-            shutil.copy(backup, PO)
-    missing = {(e.msgctxt, e.msgid) for e in fresh} - {(e.msgctxt, e.msgid) for e in committed}
-    problems += [f"not in the catalogue: {m[1]!r}" for m in sorted(missing, key=str)]
+            for path, backup in backups.items():
+                shutil.copy(backup, path)
+    problems = []
+    for path, keys in after.items():
+        for _context, msgid in sorted(keys - before.get(path, set()), key=str):
+            problems.append(f"{path.relative_to(ROOT)}: not in the catalogue: {msgid!r}")
+    return problems
 
+
+def main() -> int:
+    paths = catalogues()
+    problems = [p for path in paths for p in check_catalogue(path)]
+    problems += missing_messages(paths)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} translation problem(s): run `make messages` and translate.")
         return 1
-    print(f"French catalogue complete: {len(source)} messages.")
+    total = sum(len(polib.pofile(str(p)).translated_entries()) for p in paths)
+    print(f"French catalogues complete: {total} messages in {len(paths)} catalogues.")
     return 0
 
 

@@ -1,3 +1,5 @@
+import csv
+import gzip
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,32 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+# Montbéliard and Bethoncourt (25), both Gourdons (46, 71), Saint-Étienne (42),
+# Bras-sur-Meuse (55), and Abondance (74), the first of the 687 real places.
+COMMUNES = {"25388", "25057", "46127", "71222", "42218", "55073", "74001"}
+
+
+@pytest.fixture(scope="session")
+def territory_subset(tmp_path_factory) -> Path:
+    """The real territory rows of COMMUNES and of every level above them, as a file."""
+    from core.territories.management.commands.load_territories import DEFAULT_FILE
+
+    with gzip.open(DEFAULT_FILE, "rt", encoding="utf-8") as source:
+        rows = list(csv.DictReader(source))
+    communes = [r for r in rows if r["kind"] == "commune" and r["code"] in COMMUNES]
+    epcis = {r["epci_code"] for r in communes}
+    kept = [
+        r
+        for r in rows
+        if r["kind"] in ("region", "departement")
+        or (r["kind"] == "epci" and r["code"] in epcis)
+        or r in communes
+    ]
+    path = tmp_path_factory.mktemp("territories") / "subset.csv"
+    with path.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(kept)
+    return path

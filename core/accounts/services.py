@@ -215,8 +215,10 @@ def user_update_role(
         raise ValidationError({"home_territory": _("This territory is not yours to manage.")})
     user.network_role = network_role
     user.home_territory = home_territory
+    # The coordinator edits the public site and the directory in the Wagtail admin.
+    user.is_staff = user.is_superuser = network_role == NetworkRole.COORDINATOR
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["network_role", "home_territory"])
+    user.save(update_fields=["network_role", "home_territory", "is_staff", "is_superuser"])
     return user
 
 

@@ -125,3 +125,24 @@ class MembershipFactory(DjangoModelFactory):
     workspace = factory.SubFactory(GroupFactory)
     role = MembershipRole.MEMBER
     status = MembershipStatus.ACTIVE
+
+
+class PlaceFactory(DjangoModelFactory):
+    """A published place; coordinates default to Montbéliard's centre."""
+
+    class Meta:
+        model = "geodirectory.Place"
+
+    id_schema = factory.Sequence(lambda n: f"lieu-{n}")
+    slug = factory.Sequence(lambda n: f"lieu-{n}")
+    pivot = "00000000000000"
+    nom = factory.Sequence(lambda n: f"Espace numérique {n}")
+    commune = "Montbéliard"
+    code_postal = "25200"
+    code_insee = "25388"
+    adresse = "1 rue de la Mairie"
+    latitude = 47.5097
+    longitude = 6.7986
+    geocoding_precision = "source"
+    date_maj = factory.LazyFunction(lambda: __import__("datetime").date(2026, 11, 1))
+    services = "Aide aux démarches administratives"

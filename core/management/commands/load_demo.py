@@ -36,6 +36,8 @@ from core.workspaces.services import (
     group_request_join,
     network_workspace,
 )
+from geodirectory.demo import load_places_demo
+from public_site.demo import load_public_demo
 from public_site.models import HomePage
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 - printed on purpose: these are demo accounts
@@ -228,6 +230,15 @@ HOME_INTRO = (
 )
 
 
+def _site_address() -> dict:
+    """Wagtail's site at SITE_URL, so its absolute links (RSS, sitemap) point there."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(settings.SITE_URL)
+    default = 443 if url.scheme == "https" else 80
+    return {"hostname": url.hostname or "localhost", "port": url.port or default}
+
+
 class Command(BaseCommand):
     help = "Load (or restore) the demo network and print its accounts."
 
@@ -243,6 +254,10 @@ class Command(BaseCommand):
             people = self._people()
             self._groups(people)
             self._home_page()
+            load_public_demo()
+        with transaction.atomic():
+            created, own = load_places_demo(people)
+        self.stdout.write(f"Directory: {created} real places imported, {own} network places.")
         links = self._invitations(people)
         if not options["quiet_accounts"]:
             with translation.override("en"):
@@ -355,11 +370,13 @@ class Command(BaseCommand):
         )
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+            Site.objects.create(root_page=home, is_default_site=True, **_site_address())
         else:
             old_root = site.root_page
             site.root_page = home
             site.site_name = "Maillage"
+            for name, value in _site_address().items():
+                setattr(site, name, value)
             site.save()
             if old_root.specific_class is Page and old_root.depth == 2:
                 old_root.delete()

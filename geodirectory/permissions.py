@@ -1,0 +1,49 @@
+"""Who may see and edit a place: rules registered with the platform's authority."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.permissions import (
+    administered_scope,
+    administers_territory,
+    is_administrator,
+    is_coordinator,
+    is_network_member,
+    rule,
+)
+from geodirectory.models import Place
+
+
+@rule(Place, "edit")
+def can_edit_place(user, place: Place) -> bool:
+    """Its facilitators, the local administrators of its commune, the coordinator."""
+    if not is_network_member(user):
+        return False
+    if is_coordinator(user):
+        return True
+    if place.territory_id is not None and administers_territory(user, place.territory):
+        return True
+    return place.pk is not None and place.facilitators.filter(pk=user.pk).exists()
+
+
+@rule(Place, "view")
+def can_view_place(user, place: Place) -> bool:
+    """Published places are public; a draft only for those who may edit it."""
+    return place.is_published or can_edit_place(user, place)
+
+
+@rule(None, "create_place")
+def can_create_place(user, _obj) -> bool:
+    """The coordinator and local administrators add places (in their territory)."""
+    return is_administrator(user)
+
+
+def places_editable_by(user) -> QuerySet[Place]:
+    """The queryset twin of `can(user, "edit", place)`."""
+    if not is_network_member(user):
+        return Place.objects.none()
+    scope = administered_scope(user, "territory__")
+    if scope is None:
+        return Place.objects.all()
+    return Place.objects.filter(scope | Q(facilitators=user)).distinct()
