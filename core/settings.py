@@ -220,7 +220,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Search -----------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend: SQLite FTS5, or PostgreSQL full text with French stemming.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
+}
 
 # --- Geocoding and maps ---------------------------------------------------------------------
 GEOCODER = env.str("GEOCODER", default="gazetteer")

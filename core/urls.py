@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from public_site.sitemaps import sitemap
+from public_site.views import search
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/territoires/", include("core.territories.urls")),
     path("", include("geodirectory.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("recherche/", search, name="search"),
 ]
 
 if settings.SERVE_STATIC:

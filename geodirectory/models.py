@@ -24,6 +24,8 @@ from django.db.models.functions import Cast, Floor
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from geodirectory import vocabulary as voc
 
@@ -114,7 +116,7 @@ class GeocodingPrecision(models.TextChoices):
     NONE = "none", _("Not located")
 
 
-class PlaceQuerySet(models.QuerySet):
+class PlaceQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self) -> PlaceQuerySet:
         return self.filter(is_published=True)
 
@@ -122,7 +124,7 @@ class PlaceQuerySet(models.QuerySet):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
 
-class Place(models.Model):
+class Place(index.Indexed, models.Model):
     # --- The national schema, v1.0.2 ---------------------------------------------------------
     id_schema = models.CharField(
         _("identifier"),
@@ -257,6 +259,18 @@ class Place(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlaceQuerySet.as_manager()
+
+    # The public search (/recherche/) finds places with pages, news and dossiers.
+    search_fields = [
+        index.SearchField("nom", boost=3),
+        index.AutocompleteField("nom"),
+        index.SearchField("commune", boost=2),
+        index.SearchField("presentation_resume"),
+        index.SearchField("presentation_detail"),
+        index.SearchField("services"),
+        index.SearchField("adresse"),
+        index.FilterField("is_published"),
+    ]
 
     # Places refer to no page, image or document: Wagtail's usage index has nothing to
     # learn from them (and would run a task at every save).

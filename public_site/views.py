@@ -1,0 +1,122 @@
+"""The public search: one box over pages, news, dossiers and places."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+from geodirectory.models import Place
+from public_site.models import (
+    DossierIndexPage,
+    DossierPage,
+    NewsIndexPage,
+    NewsPage,
+    PressReviewPage,
+)
+
+PER_PAGE = 20
+# Enough to fill many pages; a search that matches more should be narrowed.
+MAX_PER_KIND = 200
+MAX_QUERY = 200
+
+TYPES = {
+    "page": _("Page"),
+    "news": _("News"),
+    "dossier": _("Dossier"),
+    "press": _("Press review"),
+    "place": _("Place"),
+}
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    excerpt: str
+    score: float
+
+    @property
+    def kind_label(self) -> str:
+        return str(TYPES[self.kind])
+
+
+def _page_kind(page: Page) -> str:
+    if isinstance(page, NewsPage | NewsIndexPage):
+        return "news"
+    if isinstance(page, DossierPage | DossierIndexPage):
+        return "dossier"
+    if isinstance(page, PressReviewPage):
+        return "press"
+    return "page"
+
+
+def _page_results(query: str) -> list[Result]:
+    pages = (Page.objects.live().public().exclude(depth=1).search(query).annotate_score("score"))[
+        :MAX_PER_KIND
+    ]
+    results = []
+    for page in pages:
+        specific = page.specific
+        excerpt = page.search_description or getattr(specific, "intro", "") or ""
+        results.append(
+            Result(_page_kind(specific), page.title, page.url or "", str(excerpt), page.score)
+        )
+    return results
+
+
+def _place_results(query: str) -> list[Result]:
+    places = Place.objects.published().search(query).annotate_score("score")[:MAX_PER_KIND]
+    return [
+        Result(
+            "place",
+            place.nom,
+            place.get_absolute_url(),
+            " — ".join(
+                filter(None, [f"{place.code_postal} {place.commune}", place.presentation_resume])
+            ),
+            place.score,
+        )
+        for place in places
+    ]
+
+
+def clean_query(raw: str) -> str:
+    """Words only: quotes, brackets and operators would be read as full-text syntax."""
+    words = re.sub(r"[^\w'’-]+", " ", raw[:MAX_QUERY])
+    return " ".join(w.strip("'’-") for w in words.split() if w.strip("'’-"))
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = clean_query(request.GET.get("q", ""))
+    kind = request.GET.get("type", "")
+    if kind not in TYPES:
+        kind = ""
+    results: list[Result] = []
+    if query:
+        if kind in ("", "page", "news", "dossier", "press"):
+            results += [r for r in _page_results(query) if kind in ("", r.kind)]
+        if kind in ("", "place"):
+            results += _place_results(query)
+        results.sort(key=lambda r: r.score, reverse=True)
+    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public_site/search.html",
+        {
+            "query": query,
+            "kind": kind,
+            "types": TYPES.items(),
+            "page_obj": page,
+            "results": page.object_list,
+            "count": len(results),
+        },
+    )
