@@ -13,7 +13,7 @@ from geodirectory.geo import Box, box_around, haversine_m
 from geodirectory.models import LAT_BANDS_PER_DEGREE, Place
 
 # Nearest-place search starts with a box this wide and grows it until it holds enough.
-START_RADIUS_M = 4_000
+START_RADIUS_M = 1_000
 GROWTH_WHEN_EMPTY = 4
 GROWTH_WHEN_STUCK = 8
 # Margin over the radius the density seen so far suggests (fewer rounds, small boxes).

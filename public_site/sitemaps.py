@@ -1,4 +1,5 @@
-"""sitemap.xml: every live, public page of the Wagtail site that answers the request.
+"""sitemap.xml: every live, public page of the Wagtail site that answers the request, and
+every published place of the directory.
 
 Built on Wagtail's sitemap generator, which needs `django.contrib.sitemaps` (for the
 `sitemap.xml` template) in INSTALLED_APPS, but not `wagtail.contrib.sitemaps`.
@@ -11,9 +12,11 @@ from django.template.response import TemplateResponse
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
+from geodirectory.sitemaps import PlaceSitemap
+
 # Wagtail's generator lists the site's live, public pages in tree order with their last
 # publication date; each page type may add or drop URLs through `get_sitemap_urls`.
-SITEMAPS = {"pages": Sitemap}
+SITEMAPS = {"pages": Sitemap, "places": PlaceSitemap}
 
 
 def sitemap(request: HttpRequest) -> TemplateResponse:

@@ -57,3 +57,14 @@ def test_sitemap_view_works_without_a_url_route(pages):
     response = sitemap(request)
     response.render()
     assert "http://localhost/actualites/publiee/" in locations(response.content)
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_published_places_too(client, pages):
+    from tests.factories import PlaceFactory
+
+    shown = PlaceFactory(slug="epn-du-centre")
+    PlaceFactory(slug="brouillon-de-lieu", is_published=False)
+    urls = locations(client.get("/sitemap.xml").content)
+    assert any(url.endswith(shown.get_absolute_url()) for url in urls)
+    assert not any("brouillon-de-lieu" in url for url in urls)
