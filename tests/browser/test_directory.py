@@ -47,7 +47,8 @@ def test_search_for_montbeliard_lists_the_nearest_places_by_distance_on_the_map(
     page = new_page()
     page.goto("/lieux/")
     page.get_by_label("Commune, code postal ou adresse").fill("Montbéliard")
-    page.get_by_role("button", name="Rechercher", exact=True).click()
+    directory_search = page.get_by_role("search", name="Chercher dans l’annuaire")
+    directory_search.get_by_role("button", name="Rechercher").click()
     expect(
         page.get_by_role(
             "heading", level=2, name=re.compile("Lieux les plus proches de Montbéliard")
