@@ -10,8 +10,14 @@ from core.accounts.selectors import network_policy
 from core.permissions import is_administrator
 
 # Where an administrator without two-factor authentication may still go: to sign in and
-# out, to turn it on, to change language, and to fetch static files.
-MFA_EXEMPT_PREFIXES = ("/comptes/", "/static/", "/media/", "/i18n/")
+# out, to turn it on, to change language, to fetch static files, and to unsubscribe.
+MFA_EXEMPT_PREFIXES = (
+    "/comptes/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/espace/notifications/desabonnement/",
+)
 
 
 class RequireMFAForAdministratorsMiddleware:

@@ -331,6 +331,23 @@ def workspaces_visible_to(user: AnyUser) -> QuerySet[Workspace]:
     return Workspace.objects.filter(pk__in=ids)
 
 
+def workspaces_readable_by(user: AnyUser) -> QuerySet[Workspace]:
+    """The workspaces whose content `user` may read: the twin of `can(user, "read", ws)`."""
+    visible = workspaces_visible_to(user)
+    if not is_network_member(user):
+        return visible
+    open_content = ~Q(kind=WorkspaceKind.GROUP, visibility=Visibility.SECRET)
+    member_of = Q(
+        pk__in=Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values(
+            "workspace_id"
+        )
+    )
+    scope = administered_scope(user, "territory__")
+    if scope is None:  # the coordinator reads every group
+        return visible
+    return visible.filter(open_content | member_of | scope)
+
+
 # --- Memberships --------------------------------------------------------------------------------
 
 

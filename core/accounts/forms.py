@@ -60,7 +60,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "photo", "skills", "home_territory"]
+        fields = ["display_name", "handle", "bio", "photo", "skills", "home_territory"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4}), "photo": forms.ClearableFileInput}
 
     def clean_photo(self):

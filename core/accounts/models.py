@@ -4,11 +4,21 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
+
+# What the forum recognises after "@" (forum/markdown.py): 2 to 50 characters.
+HANDLE = RegexValidator(
+    r"^[a-z0-9][a-z0-9._-]{0,48}[a-z0-9_-]$",
+    _(
+        "2 to 50 lower-case letters, digits, dots, dashes or underscores, starting with a letter "
+        "or a digit and not ending with a dot."
+    ),
+)
 
 
 class NetworkRole(models.TextChoices):
@@ -57,6 +67,14 @@ def profile_photo_path(instance: User, filename: str) -> str:
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=120)
+    # What colleagues type after "@" to mention someone in the forum.
+    handle = models.CharField(
+        _("handle"),
+        max_length=50,
+        unique=True,
+        validators=[HANDLE],
+        help_text=_("Colleagues mention you with @ followed by it."),
+    )
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     photo = models.ImageField(_("photo"), upload_to=profile_photo_path, blank=True)
     skills = TaggableManager(

@@ -24,6 +24,20 @@ from core.territories.models import Territory, TerritoryRole
 from core.workspaces.models import Workspace
 
 
+def unique_handle(name: str, *, exclude_pk: int | None = None) -> str:
+    """A free @handle from a name: "Sophie Girard" → "sophie-girard", then "-2"…"""
+    from django.utils.text import slugify
+
+    base = slugify(name)[:44].strip("-_") or "membre"
+    if len(base) < 2:
+        base = f"membre-{base}"
+    taken = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
+    handle, n = base, 2
+    while taken.filter(handle=handle).exists():
+        handle, n = f"{base}-{n}", n + 1
+    return handle
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -37,7 +51,9 @@ def user_create(
     from core.workspaces.services import workspace_create_personal
 
     email = BaseUserManager.normalize_email(email).strip()
-    user = User(email=email, display_name=display_name or email.split("@")[0], **fields)
+    display_name = display_name or email.split("@")[0]
+    fields.setdefault("handle", unique_handle(display_name))
+    user = User(email=email, display_name=display_name, **fields)
     if password:
         user.set_password(password)
     else:

@@ -14,6 +14,7 @@ from core.accounts.models import Invitation, User
 from core.permissions import can
 from core.views import get_object_or_deny, require_or_deny
 from core.workspaces.selectors import user_groups
+from forum.selectors import accepted_answers
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -64,6 +65,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "skills": person.skills.all(),
             "groups": user_groups(person, viewer=request.user),
             "may_manage": can(request.user, "manage", person),
+            "accepted_answers": accepted_answers(person),
         },
     )
 
@@ -95,6 +97,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 user=user,
                 actor=user,
                 display_name=data["display_name"],
+                handle=data["handle"],
                 bio=data["bio"],
                 photo=photo if photo is not False else "",
                 skills=data["skills"],

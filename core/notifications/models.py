@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Verb(models.TextChoices):
-    """What happened. The sentence shown to the recipient is built from it (see messages.py)."""
+    """What happened. The sentence shown to the recipient is built from it (see selectors.py)."""
 
     GROUP_INVITED = "group.invited", _("invited you to a group")
     GROUP_REQUESTED = "group.requested", _("asked to join a group")
@@ -19,6 +19,11 @@ class Verb(models.TextChoices):
     GROUP_REMOVED = "group.removed", _("removed you from a group")
     GROUP_JOINED = "group.joined", _("joined a group")
     NETWORK_INVITATION_ACCEPTED = "network.invitation_accepted", _("joined the network")
+    FORUM_NEW_TOPIC = "forum.new_topic", _("opened a topic you may follow")
+    FORUM_REPLY = "forum.reply", _("answered in a topic you follow")
+    FORUM_MENTION = "forum.mention", _("mentioned you")
+    FORUM_SOLUTION = "forum.solution", _("accepted your answer as the solution")
+    FORUM_REPORT = "forum.report", _("reported a message")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -50,6 +55,8 @@ class Notification(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set when the notification went out by e-mail (alone or in a digest): never twice.
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -68,3 +75,41 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately: one e-mail per notification")
+    DAILY = "daily", _("Once a day: a summary of the day")
+    WEEKLY = "weekly", _("Once a week: a summary of the week")
+    NEVER = "never", _("Never: I read them on the site")
+
+
+class EmailPreference(models.Model):
+    """How a person wants their notifications e-mailed.
+
+    Created on the first change: a person without one gets `EmailFrequency.IMMEDIATE`.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="email_preference",
+    )
+    frequency = models.CharField(
+        _("notification e-mails"),
+        max_length=16,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+    )
+    # When the last digest was put together: the next one covers what came after it.
+    last_digest_at = models.DateTimeField(_("last digest at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        indexes = [models.Index(fields=["frequency"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_frequency_display()}"

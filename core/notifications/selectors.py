@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
-from core.notifications.models import Notification, Verb
+from core.notifications.models import EmailFrequency, EmailPreference, Notification, Verb
 from core.permissions import can
 from core.workspaces.models import MembershipRole
 
@@ -26,6 +27,11 @@ SENTENCES = {
     Verb.GROUP_REMOVED: _("%(actor)s removed you from the group %(target)s."),
     Verb.GROUP_JOINED: _("%(actor)s joined the group %(target)s."),
     Verb.NETWORK_INVITATION_ACCEPTED: _("%(actor)s accepted your invitation to the network."),
+    Verb.FORUM_NEW_TOPIC: _("%(actor)s opened the topic “%(target)s”."),
+    Verb.FORUM_REPLY: _("%(actor)s answered in “%(target)s”."),
+    Verb.FORUM_MENTION: _("%(actor)s mentioned you in “%(target)s”."),
+    Verb.FORUM_SOLUTION: _("%(actor)s marked your answer in “%(target)s” as the solution."),
+    Verb.FORUM_REPORT: _("%(actor)s reported a message in “%(target)s”."),
 }
 
 # Unread notifications counted for the header badge; past this the badge shows "N+".
@@ -37,7 +43,8 @@ def notification_text(notification: Notification) -> str:
     role = data.get("role")
     words = {
         "actor": str(notification.actor) if notification.actor else _("Someone"),
-        "target": str(notification.target) if notification.target else data.get("target", ""),
+        # A name given at creation (a topic's title for a post) saves a query per line.
+        "target": data.get("target") or (str(notification.target) if notification.target else ""),
         "role": MembershipRole(role).label.lower() if role in MembershipRole.values else "",
     }
     return str(SENTENCES[Verb(notification.verb)]) % words
@@ -94,3 +101,25 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
         "created_at": notification.created_at.isoformat(),
         "read": notification.is_read,
     }
+
+
+# --- E-mail ---------------------------------------------------------------------------------
+
+
+def email_preference_of(user: User) -> EmailPreference:
+    """The user's e-mail preference; an unsaved default (immediate) if they never chose.
+
+    Rows are created on the first change (`services.email_preference_set`), not on reads.
+    """
+    preference = EmailPreference.objects.filter(user=user).first()
+    return preference or EmailPreference(user=user, frequency=EmailFrequency.IMMEDIATE)
+
+
+def digest_candidates(user: User, since: datetime) -> QuerySet[Notification]:
+    """Unread notifications created after `since` that no e-mail has carried yet, oldest
+    first, with what their sentences need (filter them through `visible` before use)."""
+    return (
+        notifications_for(user)
+        .filter(read_at__isnull=True, emailed_at__isnull=True, created_at__gt=since)
+        .order_by("seq")
+    )

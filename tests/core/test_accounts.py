@@ -117,6 +117,7 @@ def test_profile_edit_with_photo_and_skills(client):
         reverse("accounts:profile_edit"),
         {
             "display_name": "Sophie G.",
+            "handle": "sophie-g",
             "bio": "Animatrice",
             "skills": "Linux, accessibilité",
             "home_territory": "25388",
@@ -126,6 +127,7 @@ def test_profile_edit_with_photo_and_skills(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.display_name == "Sophie G."
+    assert user.handle == "sophie-g"
     assert user.home_territory == places["montbeliard"]
     assert sorted(s.name for s in user.skills.all()) == ["Linux", "accessibilité"]
     photo = client.get(reverse("accounts:profile_photo", args=[user.pk]))
@@ -140,7 +142,8 @@ def test_a_file_that_is_not_a_picture_is_refused_and_the_profile_kept(client):
     fake = io.BytesIO(b"#!/bin/sh\necho pwned\n")
     fake.name = "photo.png"
     response = client.post(
-        reverse("accounts:profile_edit"), {"display_name": "Après", "photo": fake}
+        reverse("accounts:profile_edit"),
+        {"display_name": "Après", "handle": user.handle, "photo": fake},
     )
     assert response.status_code == 200
     assert "aria-invalid" in response.content.decode()
