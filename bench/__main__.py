@@ -10,9 +10,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import nearest, notifications
+from bench import forum, nearest, notifications
 
-BENCHMARKS = [notifications, nearest]
+BENCHMARKS = [notifications, nearest, forum]
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
 

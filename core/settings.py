@@ -8,6 +8,7 @@ choice when the matching variable is set. See README.md, "Environment variables"
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -224,6 +225,15 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
 }
+
+# --- Forum --------------------------------------------------------------------------------
+# Posting is rate-limited per account, more strictly for accounts younger than a week.
+FORUM_RATE_WINDOW_SECONDS = env.int("FORUM_RATE_WINDOW_SECONDS", default=600)
+FORUM_POSTS_PER_WINDOW = env.int("FORUM_POSTS_PER_WINDOW", default=20)
+FORUM_POSTS_PER_WINDOW_NEW = env.int("FORUM_POSTS_PER_WINDOW_NEW", default=5)
+FORUM_NEW_ACCOUNT_AGE = timedelta(days=env.int("FORUM_NEW_ACCOUNT_DAYS", default=7))
+FORUM_MAX_ATTACHMENTS = 5
+FORUM_ATTACHMENT_MAX_BYTES = env.int("FORUM_ATTACHMENT_MAX_BYTES", default=10 * 2**20)
 
 # --- Geocoding and maps ---------------------------------------------------------------------
 GEOCODER = env.str("GEOCODER", default="gazetteer")

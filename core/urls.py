@@ -19,6 +19,7 @@ urlpatterns = [
     path("espace/groupes/", include("core.workspaces.urls")),
     path("espace/notifications/", include("core.notifications.urls")),
     path("espace/reseau/", include("extranet.network.urls")),
+    path("espace/forum/", include("forum.urls")),
     path("api/territoires/", include("core.territories.urls")),
     path("", include("geodirectory.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ForumConfig(AppConfig):
-    """Forums of the workspaces: the forum issue builds this app."""
+    """Forums of the workspaces: categories, topics, posts, solutions, moderation."""
 
     name = "forum"
     verbose_name = _("Forum")

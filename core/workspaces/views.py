@@ -28,6 +28,7 @@ from core.workspaces.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    Module,
     Workspace,
     WorkspaceKind,
 )
@@ -128,6 +129,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "owners": selectors.group_memberships(group).filter(role=MembershipRole.OWNER)[:10],
         "member_count": group.memberships.active().count(),
         "join_form": JoinRequestForm(),
+        "forum_label": str(Module.FORUM.label),
     }
     if can(request.user, "moderate", group):
         context["pending_requests"] = group.memberships.filter(

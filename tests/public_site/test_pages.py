@@ -110,7 +110,7 @@ def test_news_page_shows_date_image_with_alt_and_tag_links(client, home):
     assert "<h1>Le fablab ouvre ses portes</h1>" in page
     assert 'Publié le <time datetime="2026-11-01">1 novembre 2026</time>' in page
     assert 'alt="L’imprimante 3D du fablab"' in page
-    assert "<h2>Mots-clés</h2>" in page
+    assert "<h2>Étiquettes</h2>" in page
     assert 'href="/actualites/tag/fablab/"' in page
     assert "Trois ateliers par semaine." in page
 

@@ -36,6 +36,7 @@ from core.workspaces.services import (
     group_request_join,
     network_workspace,
 )
+from forum.demo import load_forum_demo
 from geodirectory.demo import load_places_demo
 from public_site.demo import load_public_demo
 from public_site.models import HomePage
@@ -258,6 +259,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             created, own = load_places_demo(people)
         self.stdout.write(f"Directory: {created} real places imported, {own} network places.")
+        topics = load_forum_demo(people, network_workspace())
+        self.stdout.write(f"Forum: {topics} demo threads added.")
         links = self._invitations(people)
         if not options["quiet_accounts"]:
             with translation.override("en"):

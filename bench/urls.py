@@ -1,0 +1,24 @@
+"""The platform's URLs plus a trivial view: the baseline of page benchmarks (same
+middleware, same session, same stack; no work of its own)."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from core.urls import urlpatterns as platform_urlpatterns
+
+
+def trivial(request):
+    return HttpResponse("ok")
+
+
+def empty_page(request):
+    """The members' area layout with nothing in it: header, menus, unread count."""
+    return render(request, "layouts/extranet.html", {})
+
+
+urlpatterns = [
+    path("bench/trivial/", trivial),
+    path("bench/empty-page/", empty_page),
+    *platform_urlpatterns,
+]
