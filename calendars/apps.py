@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CalendarsConfig(AppConfig):
-    """Calendars and workshops: the calendar issue builds this app."""
+    """Calendars of workspaces and places, events, workshops and their registrations."""
 
     name = "calendars"
     verbose_name = _("Calendars")

@@ -233,6 +233,9 @@ FORUM_POSTS_PER_WINDOW = env.int("FORUM_POSTS_PER_WINDOW", default=20)
 FORUM_POSTS_PER_WINDOW_NEW = env.int("FORUM_POSTS_PER_WINDOW_NEW", default=5)
 FORUM_NEW_ACCOUNT_AGE = timedelta(days=env.int("FORUM_NEW_ACCOUNT_DAYS", default=7))
 FORUM_MAX_ATTACHMENTS = 5
+# Public workshop registrations accepted per hour from one address (a town hall's desk
+# registers many people: facilitators register on their behalf from the extranet instead).
+WORKSHOP_REGISTRATIONS_PER_HOUR = env.int("WORKSHOP_REGISTRATIONS_PER_HOUR", default=20)
 FORUM_ATTACHMENT_MAX_BYTES = env.int("FORUM_ATTACHMENT_MAX_BYTES", default=10 * 2**20)
 
 # --- Geocoding and maps ---------------------------------------------------------------------

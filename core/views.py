@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, NoReturn, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -53,6 +53,15 @@ def require_or_deny(request: HttpRequest, action: str, obj: object | None = None
                 raise LoginRequired
             raise PermissionDenied
         deny(request, obj)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class PermissionMixin:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,6 +19,7 @@ from core.accounts.models import User
 from core.notifications.models import Verb
 from core.notifications.services import notifications_create
 from core.permissions import can, require
+from core.ratelimit import over_limit
 from core.workspaces.models import Workspace
 from forum import markdown
 from forum.models import (
@@ -92,10 +92,7 @@ def check_rate(user: User) -> None:
     new_account = timezone.now() - user.date_joined < settings.FORUM_NEW_ACCOUNT_AGE
     limit = settings.FORUM_POSTS_PER_WINDOW_NEW if new_account else settings.FORUM_POSTS_PER_WINDOW
     window = settings.FORUM_RATE_WINDOW_SECONDS
-    key = f"forum-rate:{user.pk}:{int(timezone.now().timestamp()) // window}"
-    cache.add(key, 0, window)
-    count = cache.incr(key)
-    if count > limit:
+    if over_limit("forum-post", user.pk, limit=limit, window=window):
         raise ValidationError(
             _(
                 "You are posting a lot in a short time: wait a few minutes before posting "

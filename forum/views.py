@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.accounts.models import User
 from core.permissions import can
-from core.views import get_object_or_deny, require_or_deny
+from core.views import add_service_errors, get_object_or_deny, require_or_deny
 from core.workspaces.models import Workspace
 from forum import selectors, services
 from forum.forms import (
@@ -46,14 +46,6 @@ from forum.models import (
 from forum.permissions import categories_visible_to, topics_visible_to
 
 TOPICS_PER_PAGE = 30
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _category(request, pk, action="view") -> Category:
@@ -344,7 +336,7 @@ def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
                 files=data["files"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your topic is published."))
             return redirect(topic)
@@ -365,7 +357,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                 files=form.cleaned_data["files"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your answer is published."))
             return redirect(post)
@@ -392,7 +384,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"body": form.cleaned_data["body"], "version": clash.post.version}
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your message is updated."))
             return redirect("forum:post", pk=post.pk)
@@ -559,7 +551,7 @@ def moderate_topic(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, topic=topic, action=data["action"], reason=data["reason"]
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Done, and logged."))
             return redirect(topic)
@@ -610,7 +602,7 @@ def categories_manage(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.category_create(actor=request.user, workspace=workspace, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The category is created."))
             return redirect("forum:categories_manage", slug=slug)

@@ -130,6 +130,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "member_count": group.memberships.active().count(),
         "join_form": JoinRequestForm(),
         "forum_label": str(Module.FORUM.label),
+        "calendar_label": str(Module.CALENDAR.label),
     }
     if can(request.user, "moderate", group):
         context["pending_requests"] = group.memberships.filter(

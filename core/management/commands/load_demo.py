@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
+from calendars.demo import load_calendars_demo
 from core.accounts.models import NetworkRole, User
 from core.accounts.services import invitation_create, user_create
 from core.notifications.models import Notification
@@ -261,6 +262,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Directory: {created} real places imported, {own} network places.")
         topics = load_forum_demo(people, network_workspace())
         self.stdout.write(f"Forum: {topics} demo threads added.")
+        workshops = load_calendars_demo(people, network_workspace())
+        self.stdout.write(f"Calendars: {workshops} demo workshops added.")
         links = self._invitations(people)
         if not options["quiet_accounts"]:
             with translation.override("en"):

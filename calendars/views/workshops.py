@@ -1,0 +1,217 @@
+"""The public's side of workshops: find one, register, cancel, answer the survey.
+
+Participants have no account: their registration's secret token, in the link of every
+e-mail, is their key. A token that matches nothing answers 404.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from calendars import selectors
+from calendars.forms.workshops import RegistrationForm, SurveyForm, WorkshopFilterForm
+from calendars.models import Registration, RegistrationStatus, Workshop
+from calendars.services import workshops as services
+from core.permissions import can
+from core.ratelimit import over_limit
+from core.views import add_service_errors, get_object_or_deny
+from geodirectory.geo import box_around, haversine_m
+from geodirectory.geocoding import locate
+
+PER_PAGE = 20
+
+
+@require_GET
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    form = WorkshopFilterForm(request.GET or None)
+    workshops = selectors.upcoming_public_workshops(request.user)
+    located = None
+    not_found = False
+    distances: dict[int, float] = {}
+    if form.is_bound and not form.is_valid():
+        workshops = workshops.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        workshops = selectors.filter_workshops(
+            workshops,
+            theme=data["theme"],
+            level=data["level"],
+            day_from=data["day_from"],
+            day_to=data["day_to"],
+            free_only=data["free_only"],
+            seats_left=data["seats_left"],
+        )
+        if data["q"]:
+            found = locate(data["q"])
+            if found is None:
+                not_found = True
+                workshops = workshops.none()
+            else:
+                located = found
+                radius_m = (data["radius"] or 20) * 1000
+                box = box_around(found.latitude, found.longitude, radius_m)
+                if box is not None:
+                    workshops = workshops.filter(
+                        place__latitude__gte=box.south,
+                        place__latitude__lte=box.north,
+                        place__longitude__gte=box.west,
+                        place__longitude__lte=box.east,
+                    )
+                nearby = []
+                for workshop in workshops:
+                    p = workshop.place
+                    d = haversine_m(found.latitude, found.longitude, p.latitude, p.longitude)
+                    if d <= radius_m:
+                        distances[workshop.pk] = d
+                        nearby.append(workshop)
+                # Soonest first, as without a place; the distance is shown on each.
+                workshops = nearby
+    page = Paginator(workshops, PER_PAGE).get_page(request.GET.get("page"))
+    for workshop in page.object_list:
+        d = distances.get(workshop.pk)
+        workshop.distance_km = None if d is None else round(d / 1000, 1)
+    return render(
+        request,
+        "calendars/workshops/workshop_list.html",
+        {"form": form, "page_obj": page, "located": located, "not_found": not_found},
+    )
+
+
+def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop = get_object_or_deny(
+        request,
+        selectors.with_counts(Workshop.objects.select_related("place")).prefetch_related(
+            selectors.live_sessions()
+        ),
+        slug=slug,
+    )
+    is_open = services.registration_is_open(workshop)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if not is_open:
+            messages.error(request, _("Registrations for this workshop are closed."))
+            return redirect(workshop)
+        if form.is_valid() and over_limit(
+            "workshop-registration",
+            request.META.get("REMOTE_ADDR", ""),
+            limit=settings.WORKSHOP_REGISTRATIONS_PER_HOUR,
+            window=3600,
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Many registrations came from your connection in the last hour: please "
+                    "try again later, or register by phone with the place."
+                ),
+            )
+        elif form.is_valid():
+            try:
+                registration = services.registration_create(
+                    workshop=workshop,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    messages.success(request, _("Your seat is booked."))
+                else:
+                    messages.info(
+                        request,
+                        _("The workshop is full: you are on the waiting list."),
+                    )
+                return redirect(registration)
+    return render(
+        request,
+        "calendars/workshops/workshop_detail.html",
+        {
+            "workshop": workshop,
+            "place": workshop.place,
+            "form": form,
+            "is_open": is_open,
+            "seats_left": services.seats_left(workshop),
+            "may_manage": can(request.user, "manage", workshop),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _registration(token: str) -> Registration:
+    registration = (
+        Registration.objects.select_related("workshop__place").filter(token=token).first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def registration_detail(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    workshop = registration.workshop
+    position = None
+    if registration.status == RegistrationStatus.WAITING:
+        position = (
+            workshop.registrations.filter(
+                status=RegistrationStatus.WAITING, created_at__lte=registration.created_at
+            )
+            .exclude(created_at=registration.created_at, pk__gt=registration.pk)
+            .count()
+        )
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your registration is cancelled."))
+        return redirect(registration)
+    return render(
+        request,
+        "calendars/workshops/registration_detail.html",
+        {
+            "registration": registration,
+            "workshop": workshop,
+            "place": workshop.place,
+            "sessions": workshop.sessions.filter(is_cancelled=False).order_by("start"),
+            "position": position,
+            "may_cancel": registration.is_active
+            and (workshop.starts_at is None or workshop.starts_at > timezone.now()),
+        },
+    )
+
+
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    answered = hasattr(registration, "survey")
+    is_open = services.survey_is_open(registration)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and is_open and not answered and form.is_valid():
+        try:
+            services.survey_submit(registration=registration, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for your answers!"))
+            return redirect("workshops:survey", token=token)
+    return render(
+        request,
+        "calendars/workshops/survey.html",
+        {
+            "registration": registration,
+            "workshop": registration.workshop,
+            "form": form,
+            "answered": answered,
+            "is_open": is_open,
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
