@@ -159,7 +159,7 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "week": week,
             "hours_text": hours_text,
             "lists": _labelled_lists(place),
-            "json_ld": json.dumps(_json_ld(request, place), ensure_ascii=False),
+            "json_ld": _json_ld(request, place),
             "may_edit": can(request.user, "edit", place),
             "workshops": workshop_selectors.next_workshops_of_place(place, request.user),
             "tile_url": settings.MAP_TILE_URL,

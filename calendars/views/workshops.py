@@ -141,9 +141,62 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_open": is_open,
             "seats_left": services.seats_left(workshop),
             "may_manage": can(request.user, "manage", workshop),
+            "json_ld": _json_ld(request, workshop),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _json_ld(request: HttpRequest, workshop: Workshop) -> dict:
+    """schema.org: one EducationEvent per workshop, with its sessions as sub-events."""
+    place = workshop.place
+    sessions = workshop.live_sessions
+    offer = {"@type": "Offer", "url": request.build_absolute_uri(workshop.get_absolute_url())}
+    if workshop.fee_kind == "free":
+        offer.update(price="0", priceCurrency="EUR")
+    elif workshop.fee_amount is not None:
+        offer.update(price=str(workshop.fee_amount), priceCurrency="EUR")
+    offer["availability"] = (
+        "https://schema.org/InStock" if workshop.seats_left else "https://schema.org/SoldOut"
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "EducationEvent",
+        "name": workshop.title,
+        "description": workshop.description,
+        "eventStatus": "https://schema.org/EventCancelled"
+        if workshop.is_cancelled
+        else "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "educationalLevel": workshop.get_level_display(),
+        "maximumAttendeeCapacity": workshop.capacity,
+        "location": {
+            "@type": "Place",
+            "name": place.nom,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": place.adresse,
+                "postalCode": place.code_postal,
+                "addressLocality": place.commune,
+                "addressCountry": "FR",
+            },
+        },
+        "offers": offer,
+    }
+    if sessions:
+        data["startDate"] = sessions[0].start.isoformat()
+        data["endDate"] = sessions[-1].end.isoformat()
+    if len(sessions) > 1:
+        data["subEvent"] = [
+            {
+                "@type": "EducationEvent",
+                "name": workshop.title,
+                "startDate": s.start.isoformat(),
+                "endDate": s.end.isoformat(),
+            }
+            for s in sessions
+        ]
+    return data
 
 
 def _registration(token: str) -> Registration:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+
 from django import template
+from django.utils.safestring import mark_safe
 
 from core.permissions import can as permission_can
 
@@ -22,3 +25,15 @@ def query_replace(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+# What may not appear raw inside a <script> element: "</script>" or "<!--" in a value
+# would end it or change how it is parsed. Escaped as JSON \u sequences, the data is intact.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def ld_json(data) -> str:
+    """`<script type="application/ld+json">{{ data|ld_json }}</script>`: structured data
+    (schema.org) from a dict, safe whatever text the dict holds."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308

@@ -316,7 +316,11 @@ def test_the_index_shows_an_empty_state_without_activity(client, net):
 @pytest.mark.parametrize(
     ("date_from", "date_to", "message"),
     [
-        ("2024-06-30", "2024-01-01", "Le début de la période doit tomber avant sa fin, ou le même jour."),
+        (
+            "2024-06-30",
+            "2024-01-01",
+            "Le début de la période doit tomber avant sa fin, ou le même jour.",
+        ),
         ("2000-01-01", "2024-01-01", "Choisissez une période de cinq ans au plus."),
         ("pas une date", "2024-01-01", None),
     ],

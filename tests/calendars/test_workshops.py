@@ -568,3 +568,18 @@ def test_every_participant_email_reads_in_french_with_its_link(facilitator, plac
     else:
         link = "avis" if kind == "survey" else "inscription"
         assert f"/ateliers/{link}/{registration.token}/" in message.body
+
+
+def test_structured_data_cannot_be_broken_out_of(client, facilitator, place):
+    """A title that closes the script element stays data in the page's JSON-LD."""
+    import json
+    import re
+
+    title = "</script><script>alert(1)</script>"
+    workshop = plan(facilitator, place, title=title)
+    html = client.get(workshop.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(block)
+    assert data["@type"] == "EducationEvent" and data["name"] == title
+    assert data["offers"]["price"] == "0"

@@ -133,3 +133,12 @@ def test_the_directory_query_count_does_not_grow_with_results(
     client.get(reverse("geodirectory:directory"), {"q": "Montbéliard"})
     with django_assert_max_num_queries(12):
         client.get(reverse("geodirectory:directory"), {"q": "Montbéliard"})
+
+
+def test_a_place_name_cannot_break_out_of_the_json_ld(client):
+    name = "EPN </script><script>alert(1)</script>"
+    place = PlaceFactory(nom=name)
+    html = client.get(place.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert json.loads(block)["name"] == name

@@ -68,3 +68,22 @@ def test_sitemap_lists_published_places_too(client, pages):
     urls = locations(client.get("/sitemap.xml").content)
     assert any(url.endswith(shown.get_absolute_url()) for url in urls)
     assert not any("brouillon-de-lieu" in url for url in urls)
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_upcoming_public_workshops(client, pages):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.calendars.factories import make_workshop
+    from tests.factories import PlaceFactory
+
+    place = PlaceFactory()
+    upcoming = make_workshop(place, title="À venir")
+    hidden = make_workshop(place, title="Brouillon", is_published=False)
+    past = make_workshop(place, title="Passé", starts=[timezone.now() - timedelta(days=3)])
+    urls = locations(client.get("/sitemap.xml").content)
+    assert any(url.endswith(upcoming.get_absolute_url()) for url in urls)
+    assert not any(url.endswith(hidden.get_absolute_url()) for url in urls)
+    assert not any(url.endswith(past.get_absolute_url()) for url in urls)
