@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from geodirectory.geo import Box, box_around, haversine_m
@@ -20,6 +21,27 @@ GROWTH_WHEN_STUCK = 8
 GROWTH_MARGIN = 1.3
 # Past this radius a box no longer saves anything: read every place.
 WHOLE_MAP_RADIUS_M = 2_000_000
+# Metropolitan France and its overseas départements, in m²: with the number of places, the
+# mean density, from which the first box is sized to hold about `limit` places (one round
+# trip most of the time instead of three, see bench/nearest.py).
+FRANCE_AREA_M2 = 632_700e6
+# Places cluster where people live, so the density around a search is mostly above the
+# mean: a box of 0.4 × the mean radius holds `limit` places at once in about half the
+# searches, and does not read many more rows than needed in towns.
+START_RADIUS_SHARE = 0.4
+COUNT_CACHE_SECONDS = 600
+
+
+def _start_radius(limit: int) -> float:
+    """A first radius from the directory's mean density (the place count, cached)."""
+    count = cache.get("geodirectory:located-count")
+    if count is None:
+        count = Place.objects.published().located().count()
+        cache.set("geodirectory:located-count", count, COUNT_CACHE_SECONDS)
+    if not count:
+        return START_RADIUS_M
+    mean = math.sqrt(limit * FRANCE_AREA_M2 / (math.pi * count))
+    return max(START_RADIUS_M, START_RADIUS_SHARE * mean)
 
 
 @dataclass
@@ -59,7 +81,7 @@ def nearest(
         return []
     base = (queryset if queryset is not None else Place.objects.published()).located()
     fields = ["pk", "latitude", "longitude", *keep_fields]
-    radius = START_RADIUS_M
+    radius = _start_radius(limit)
     previous = -1
     while True:
         box = box_around(latitude, longitude, radius) if radius < WHOLE_MAP_RADIUS_M else None
