@@ -312,6 +312,10 @@ class Workshop(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("workshops:detail", kwargs={"slug": self.slug})
 
+    def get_extranet_url(self) -> str:
+        """Its management page, where notifications about it lead the place's team."""
+        return reverse("workshops_manage:workshop", kwargs={"pk": self.pk})
+
     @property
     def is_cycle(self) -> bool:
         return self.session_count > 1
@@ -400,6 +404,11 @@ class Registration(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:registration", kwargs={"token": self.token})
+
+    def get_extranet_url(self) -> str:
+        """The workshop's management page, where the place's team sees registrations."""
+        url = reverse("workshops_manage:workshop", kwargs={"pk": self.workshop_id})
+        return f"{url}#inscrits"
 
     @property
     def is_active(self) -> bool:

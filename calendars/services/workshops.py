@@ -37,6 +37,8 @@ from calendars.models import (
 )
 from calendars.services.calendars import calendar_for_place
 from core.accounts.models import User
+from core.notifications.models import Verb
+from core.notifications.services import notifications_create
 from core.permissions import require
 from geodirectory.models import Place
 
@@ -373,12 +375,27 @@ def _promote_waiting(workshop: Workshop) -> list[Registration]:
         )[:free]
     )
     now = timezone.now()
+    team = None
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
         if registration.email:
             _email_on_commit(registration.pk, "promoted")
+        else:
+            # No e-mail to tell them: the place's team is asked to phone.
+            team = list(workshop.place.facilitators.all()) if team is None else team
+            notifications_create(
+                recipients=team,
+                verb=Verb.WORKSHOP_CALL_PROMOTED,
+                # Seen only while one may manage the registration (it holds a phone number).
+                target=registration,
+                data={
+                    "target": workshop.title,
+                    "name": registration.name,
+                    "phone": registration.phone,
+                },
+            )
     return promoted
 
 

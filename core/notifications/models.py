@@ -24,6 +24,7 @@ class Verb(models.TextChoices):
     FORUM_MENTION = "forum.mention", _("mentioned you")
     FORUM_SOLUTION = "forum.solution", _("accepted your answer as the solution")
     FORUM_REPORT = "forum.report", _("reported a message")
+    WORKSHOP_CALL_PROMOTED = "workshop.call_promoted", _("a seat freed up for someone to call")
 
 
 class NotificationQuerySet(models.QuerySet):

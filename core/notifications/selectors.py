@@ -32,6 +32,9 @@ SENTENCES = {
     Verb.FORUM_MENTION: _("%(actor)s mentioned you in “%(target)s”."),
     Verb.FORUM_SOLUTION: _("%(actor)s marked your answer in “%(target)s” as the solution."),
     Verb.FORUM_REPORT: _("%(actor)s reported a message in “%(target)s”."),
+    Verb.WORKSHOP_CALL_PROMOTED: _(
+        "A seat freed up in “%(target)s” for %(name)s, who has no e-mail: call them on %(phone)s."
+    ),
 }
 
 # Unread notifications counted for the header badge; past this the badge shows "N+".
@@ -46,13 +49,17 @@ def notification_text(notification: Notification) -> str:
         # A name given at creation (a topic's title for a post) saves a query per line.
         "target": data.get("target") or (str(notification.target) if notification.target else ""),
         "role": MembershipRole(role).label.lower() if role in MembershipRole.values else "",
+        "name": data.get("name", ""),
+        "phone": data.get("phone", ""),
     }
     return str(SENTENCES[Verb(notification.verb)]) % words
 
 
 def notification_url(notification: Notification) -> str:
+    """Where a notification leads: its subject's page in the members' area if it has one
+    (`get_extranet_url`), else its page."""
     target = notification.target
-    get_url = getattr(target, "get_absolute_url", None)
+    get_url = getattr(target, "get_extranet_url", None) or getattr(target, "get_absolute_url", None)
     return get_url() if get_url else ""
 
 

@@ -583,3 +583,24 @@ def test_structured_data_cannot_be_broken_out_of(client, facilitator, place):
     data = json.loads(block)
     assert data["@type"] == "EducationEvent" and data["name"] == title
     assert data["offers"]["price"] == "0"
+
+
+def test_a_promoted_person_without_email_is_phoned_by_the_place(
+    client, facilitator, place, mailoutbox
+):
+    from core.notifications.models import Notification
+
+    workshop = plan(facilitator, place, capacity=1)
+    first = services.registration_create(workshop=workshop, name="A", email="a@exemple.fr")
+    services.registration_create(workshop=workshop, name="Marcel", phone="0381000000")
+    services.registration_cancel(registration=first)
+    (notice,) = Notification.objects.filter(recipient=facilitator)
+    client.force_login(facilitator)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Marcel" in page and "0381000000" in page
+    opened = client.post(reverse("notifications:open", args=[notice.pk]))
+    assert opened["Location"].startswith(reverse("workshops_manage:workshop", args=[workshop.pk]))
+    # Someone who no longer runs the place no longer sees the phone number.
+    place.facilitators.remove(facilitator)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "0381000000" not in page
