@@ -22,6 +22,7 @@ from calendars.models import (
     SurveyResponse,
     Workshop,
 )
+from calendars.recurrence import on_paris_clock
 from calendars.services.calendars import calendar_for_place, calendar_for_workspace
 from calendars.services.workshops import SessionTimes, registration_create, workshop_create
 from core.accounts.models import User
@@ -215,8 +216,7 @@ WORKSHOPS = [
 
 
 def _at(days: int, hour: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=days)
-    return timezone.make_aware(datetime.combine(day, time(hour)), timezone.get_current_timezone())
+    return on_paris_clock(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour)))
 
 
 def _person(rng: random.Random, n: int) -> tuple[str, str, str]:

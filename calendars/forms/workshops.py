@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendars.models import FeeKind, Level, Registration, SurveyResponse, Theme, Workshop
+from calendars.recurrence import on_paris_clock
 from calendars.services.workshops import WORKSHOP_FIELDS, SessionTimes
 
 
@@ -88,7 +89,8 @@ class WorkshopForm(forms.ModelForm):
 
 
 def _aware(day: date, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+    """A date and a time of the form, on the wall clock of Paris (as events repeat)."""
+    return on_paris_clock(datetime.combine(day, at))
 
 
 class SessionsForm(forms.Form):
