@@ -120,7 +120,7 @@ def test_month_week_and_list_views_show_the_events_with_french_day_names(client,
     assert "?vue=semaine&amp;date=2027-03-22" in week
 
     listing = client.get(url, {"vue": "liste", "date": "2027-03-01"}).content.decode()
-    assert "lundi 1 mars 2027" in listing and "Permanence hebdo" in listing
+    assert "Lundi 1 mars 2027" in listing and "Permanence hebdo" in listing
 
     bad = client.get(url, {"vue": "nimporte", "date": "pas-une-date"})
     assert bad.status_code == 200
