@@ -41,7 +41,7 @@ serve: $(VENV)/.run-installed
 	$(BIN)/daphne -b $(HOST) -p $(PORT) \
 		--websocket-max-message-size $(WS_MAX) --websocket-max-frame-size $(WS_MAX) \
 		--ping-interval 20 --ping-timeout 30 \
-		core.asgi:application
+		config.asgi:application
 
 ## make test: the whole suite on the embedded default (SQLite, in-memory layer).
 test: $(VENV)/.test-installed frontend/dist/.built

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -21,7 +21,7 @@ from channels.layers import get_channel_layer
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.urls import path
 
-from core.asgi import application as platform
+from config.asgi import application as platform
 
 
 def echo_group(index: int) -> str:

@@ -33,7 +33,7 @@ def _percentile(values, q):
 
 
 def worker() -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

@@ -63,7 +63,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def worker(size: int) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

@@ -63,7 +63,7 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'notifications.sqlite3'}")
     env.update(
-        {"DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "core.settings"}
+        {"DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings"}
     )
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     # Measured: the live path. E-mails would be sent in the consumers' database thread.

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from core.urls import urlpatterns as platform_urlpatterns
+from config.urls import urlpatterns as platform_urlpatterns
 
 
 def trivial(request):

@@ -1021,7 +1021,7 @@ if __name__ == "__main__":  # pragma: no cover
 
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
     django.setup()
     _benchmark()

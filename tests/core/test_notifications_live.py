@@ -12,8 +12,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.db import transaction
 
+from config.asgi import application
 from core.accounts.services import user_set_active
-from core.asgi import application
 from core.notifications.models import Notification, Verb
 from core.notifications.services import notification_create, notifications_mark_read
 from core.workspaces.models import Visibility

@@ -1,8 +1,8 @@
-"""The project's URLs plus sitemap.xml, as core/urls.py will have them."""
+"""The project's URLs plus sitemap.xml, as config/urls.py will have them."""
 
 from django.urls import path
 
-from core.urls import urlpatterns as core_urlpatterns
+from config.urls import urlpatterns as core_urlpatterns
 from public_site.sitemaps import sitemap
 
 urlpatterns = [path("sitemap.xml", sitemap, name="sitemap"), *core_urlpatterns]

@@ -1,4 +1,4 @@
-"""Mounts only the territory endpoints, as core/urls.py does, for tests that must not
+"""Mounts only the territory endpoints, as config/urls.py does, for tests that must not
 depend on the rest of the project's URLs."""
 
 from django.urls import include, path

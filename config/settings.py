@@ -108,8 +108,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
-ROOT_URLCONF = "core.urls"
-ASGI_APPLICATION = "core.asgi.application"
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = None
 
 TEMPLATES = [
@@ -317,7 +317,7 @@ STORAGES = {
         )
     },
 }
-# The embedded server serves static files itself (core/asgi.py); behind a proxy, turn it off.
+# The embedded server serves static files itself (config/asgi.py); behind a proxy, turn it off.
 SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
 
 # --- Wagtail -------------------------------------------------------------------------------------
