@@ -65,7 +65,7 @@ format: $(VENV)/.test-installed
 
 ## make messages: refresh French translations after changing strings (needs GNU gettext).
 messages: $(VENV)/.test-installed
-	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "frontend/*" --no-obsolete
+	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "frontend/*" --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*" --ignore "frontend/*"
 
 ## make lock: re-pin every transitive dependency after changing pyproject.toml.
