@@ -7,3 +7,8 @@ class CalendarsConfig(AppConfig):
 
     name = "calendars"
     verbose_name = _("Calendars")
+
+    def ready(self) -> None:
+        from calendars.registrations import register
+
+        register()

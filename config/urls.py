@@ -1,3 +1,6 @@
+"""The project's URLs: the kernel's, then what each installed module registered
+(`core.registry.urls`, from its apps.py), then Wagtail's pages, which catch the rest."""
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -5,8 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from public_site.sitemaps import sitemap
-from public_site.views import search
+from core import registry
+from core.sitemaps import sitemap
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,21 +18,12 @@ urlpatterns = [
     # allauth: sign in and out, password reset, e-mail addresses, two-factor authentication.
     path("comptes/", include("allauth.urls")),
     path("", include("core.accounts.urls")),
-    path("espace/", include("extranet.dashboard.urls")),
     path("espace/groupes/", include("core.workspaces.urls")),
     path("espace/notifications/", include("core.notifications.urls")),
-    path("espace/reseau/", include("extranet.network.urls")),
-    path("espace/forum/", include("forum.urls")),
-    path("espace/agenda/", include("calendars.urls_agenda")),
-    path("espace/ateliers/", include("calendars.urls_manage")),
-    path("espace/activite/", include("calendars.urls_activity")),
-    path("ateliers/", include("calendars.urls")),
-    path("agenda/", include("calendars.urls_feeds")),
     path("api/territoires/", include("core.territories.urls")),
-    path("", include("geodirectory.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
-    path("recherche/", search, name="search"),
 ]
+urlpatterns += [path(entry.prefix, include(entry.urlconf)) for entry in registry.urls]
 
 if settings.SERVE_STATIC:
     # The embedded server also serves Wagtail's image renditions (public pictures of the

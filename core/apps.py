@@ -18,6 +18,17 @@ class CoreConfig(AppConfig):
         # Modules register their permission rules in their own permissions.py.
         import core.permissions  # noqa: F401
 
+        # The kernel's own entries in the registries (modules add theirs in their ready()).
+        from core import registry
+        from core.demo import load_network_demo
+
+        registry.nav_links.register(
+            registry.NavLink(
+                "groups", _("Groups"), "workspaces:list", app_names=("workspaces",), order=50
+            )
+        )
+        registry.demo_loaders.register(registry.DemoLoader("network", load_network_demo, order=0))
+
         for config in apps.get_app_configs():
             if config.name.split(".")[0] not in PROJECT_PACKAGES:
                 continue

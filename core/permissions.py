@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from core import registry
 from core.accounts.models import Invitation, NetworkRole, User
 from core.notifications.models import Notification
 from core.territories.models import Territory
@@ -504,4 +505,7 @@ def can_view_notification(user: AnyUser, notification: Notification) -> bool:
     target = notification.target
     if notification.target_id and target is None:
         return False  # the subject was deleted
+    kind = registry.notification_kinds.get(notification.verb)
+    if kind is not None and kind.visible is not None:
+        return kind.visible(user, notification)
     return target is None or can(user, "view", target)

@@ -16,7 +16,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
-from core.notifications.models import Verb
 from core.notifications.services import notifications_create
 from core.permissions import can, require
 from core.ratelimit import over_limit
@@ -38,6 +37,7 @@ from forum.models import (
     TopicFollow,
     TopicKind,
 )
+from forum.notifications import Verb
 
 ATTACHMENT_TYPES = {
     "image/jpeg",

@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GeodirectoryConfig(AppConfig):
-    """Places (lieux de médiation numérique): the directory issue builds this app."""
+    """Places (lieux de médiation numérique): the directory, its map and open data."""
 
     name = "geodirectory"
     verbose_name = _("Directory of places")
+
+    def ready(self) -> None:
+        from geodirectory.registrations import register
+
+        register()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from calendars import selectors as workshop_selectors
+from core import registry
 from core.permissions import can
 from core.views import get_object_or_deny
 from geodirectory import hours, selectors
@@ -101,15 +101,14 @@ def directory(request: HttpRequest) -> HttpResponse:
             context["open_at"] = filters.open_at
     now = timezone.localtime()
     shown = page.object_list if page else []
-    next_workshops = workshop_selectors.next_workshop_by_place(
-        [place.pk for place in shown], request.user
-    )
+    # What other modules show on each line (the next workshop…), for the page at once.
+    extras = registry.item_sections_for("place.result", request, list(shown))
     results = [
         {
             "place": place,
             "distance_m": distances.get(place.pk),
             "status": _status(place, now),
-            "next_workshop": next_workshops.get(place.pk),
+            "sections": extras[place.pk],
         }
         for place in shown
     ]
@@ -161,7 +160,6 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "lists": _labelled_lists(place),
             "json_ld": _json_ld(request, place),
             "may_edit": can(request.user, "edit", place),
-            "workshops": workshop_selectors.next_workshops_of_place(place, request.user),
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },

@@ -18,7 +18,9 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -84,16 +86,25 @@ def _home_page() -> HomePage:
     home = root.add_child(instance=HomePage(title=HOME_TITLE, slug=HOME_SLUG, intro=HOME_INTRO))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+        Site.objects.create(root_page=home, is_default_site=True, **_site_address())
     else:
         old_root = site.root_page
         site.root_page = home
         site.site_name = "Maillage"
+        for name, value in _site_address().items():
+            setattr(site, name, value)
         site.save()
         # Wagtail's placeholder "Welcome" page is of no use once the home page replaces it.
         if old_root.specific_class is Page and old_root.depth == 2:
             old_root.delete()
     return home
+
+
+def _site_address() -> dict:
+    """Wagtail's site at SITE_URL, so its absolute links (RSS, sitemap) point there."""
+    url = urlsplit(settings.SITE_URL)
+    default = 443 if url.scheme == "https" else 80
+    return {"hostname": url.hostname or "localhost", "port": url.port or default}
 
 
 def _existing(parent: Page, slug: str, model: type[P]) -> tuple[bool, P | None]:

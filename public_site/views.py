@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
-from geodirectory.models import Place
+from core import registry
 from public_site.models import (
     DossierIndexPage,
     DossierPage,
@@ -26,13 +26,18 @@ PER_PAGE = 20
 MAX_PER_KIND = 200
 MAX_QUERY = 200
 
-TYPES = {
+# The site's own kinds of page; the modules' public search kinds (places…) follow them.
+PAGE_TYPES = {
     "page": _("Page"),
     "news": _("News"),
     "dossier": _("Dossier"),
     "press": _("Press review"),
-    "place": _("Place"),
 }
+
+
+def search_types() -> dict:
+    public_kinds = {kind.key: kind.label for kind in registry.search_kinds if kind.public}
+    return {**PAGE_TYPES, **public_kinds}
 
 
 @dataclass
@@ -42,10 +47,7 @@ class Result:
     url: str
     excerpt: str
     score: float
-
-    @property
-    def kind_label(self) -> str:
-        return str(TYPES[self.kind])
+    kind_label: str = ""
 
 
 def _page_kind(page: Page) -> str:
@@ -72,22 +74,6 @@ def _page_results(query: str) -> list[Result]:
     return results
 
 
-def _place_results(query: str) -> list[Result]:
-    places = Place.objects.published().search(query).annotate_score("score")[:MAX_PER_KIND]
-    return [
-        Result(
-            "place",
-            place.nom,
-            place.get_absolute_url(),
-            " — ".join(
-                filter(None, [f"{place.code_postal} {place.commune}", place.presentation_resume])
-            ),
-            place.score,
-        )
-        for place in places
-    ]
-
-
 def clean_query(raw: str) -> str:
     """Words only: quotes, brackets and operators would be read as full-text syntax."""
     words = re.sub(r"[^\w'’-]+", " ", raw[:MAX_QUERY])
@@ -97,15 +83,22 @@ def clean_query(raw: str) -> str:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
+    types = search_types()
     kind = request.GET.get("type", "")
-    if kind not in TYPES:
+    if kind not in types:
         kind = ""
     results: list[Result] = []
     if query:
-        if kind in ("", "page", "news", "dossier", "press"):
+        if kind in ("", *PAGE_TYPES):
             results += [r for r in _page_results(query) if kind in ("", r.kind)]
-        if kind in ("", "place"):
-            results += _place_results(query)
+        for search_kind in registry.search_kinds:
+            if search_kind.public and kind in ("", search_kind.key):
+                results += [
+                    Result(r.kind, r.title, r.url, r.excerpt, r.score)
+                    for r in search_kind.search(request.user, query)
+                ]
+        for result in results:
+            result.kind_label = str(types[result.kind])
         results.sort(key=lambda r: r.score, reverse=True)
     page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -114,7 +107,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "query": query,
             "kind": kind,
-            "types": TYPES.items(),
+            "types": types.items(),
             "page_obj": page,
             "results": page.object_list,
             "count": len(results),

@@ -35,9 +35,9 @@ from calendars.models import (
     SurveyResponse,
     Workshop,
 )
+from calendars.notifications import Verb
 from calendars.services.calendars import calendar_for_place
 from core.accounts.models import User
-from core.notifications.models import Verb
 from core.notifications.services import notifications_create
 from core.permissions import require
 from geodirectory.models import Place

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,8 @@ from django.utils.translation import gettext as _
 from core.accounts import services
 from core.accounts.forms import InvitationAcceptForm, ProfileForm
 from core.accounts.models import Invitation, User
-from core.permissions import can
 from core.views import get_object_or_deny, require_or_deny
 from core.workspaces.selectors import user_groups
-from forum.selectors import accepted_answers
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -47,7 +46,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Welcome to Maillage, %(name)s!") % {"name": user})
             if invitation.workspace:
                 return redirect(invitation.workspace)
-            return redirect("dashboard:home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
@@ -64,8 +63,6 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "skills": person.skills.all(),
             "groups": user_groups(person, viewer=request.user),
-            "may_manage": can(request.user, "manage", person),
-            "accepted_answers": accepted_answers(person),
         },
     )
 

@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Verb(models.TextChoices):
-    """What happened. The sentence shown to the recipient is built from it (see selectors.py)."""
+    """What happened, for the kernel's own notifications (groups, the network).
+
+    Modules declare their kinds in `core.registry.notification_kinds` (e.g. "forum.reply");
+    the sentence shown to the recipient comes from there (see selectors.py).
+    """
 
     GROUP_INVITED = "group.invited", _("invited you to a group")
     GROUP_REQUESTED = "group.requested", _("asked to join a group")
@@ -19,12 +23,6 @@ class Verb(models.TextChoices):
     GROUP_REMOVED = "group.removed", _("removed you from a group")
     GROUP_JOINED = "group.joined", _("joined a group")
     NETWORK_INVITATION_ACCEPTED = "network.invitation_accepted", _("joined the network")
-    FORUM_NEW_TOPIC = "forum.new_topic", _("opened a topic you may follow")
-    FORUM_REPLY = "forum.reply", _("answered in a topic you follow")
-    FORUM_MENTION = "forum.mention", _("mentioned you")
-    FORUM_SOLUTION = "forum.solution", _("accepted your answer as the solution")
-    FORUM_REPORT = "forum.report", _("reported a message")
-    WORKSHOP_CALL_PROMOTED = "workshop.call_promoted", _("a seat freed up for someone to call")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -45,7 +43,8 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
-    verb = models.CharField(_("what happened"), max_length=64, choices=Verb.choices)
+    # A key of core.registry.notification_kinds (the kernel's Verb or a module's kind).
+    verb = models.CharField(_("what happened"), max_length=64)
     target_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -71,7 +70,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return f"{self.recipient} — {self.get_verb_display()}"
+        return f"{self.recipient} — {self.verb}"
 
     @property
     def is_read(self) -> bool:

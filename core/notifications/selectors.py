@@ -9,55 +9,98 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core import registry
 from core.accounts.models import User
 from core.notifications.models import EmailFrequency, EmailPreference, Notification, Verb
 from core.permissions import can
+from core.registry import NotificationKind
 from core.workspaces.models import MembershipRole
 
-# The sentence shown for each verb. %(actor)s is who acted, %(target)s what it concerns.
-SENTENCES = {
-    Verb.GROUP_INVITED: _("%(actor)s invited you to join the group %(target)s."),
-    Verb.GROUP_REQUESTED: _("%(actor)s asked to join the group %(target)s."),
-    Verb.GROUP_REQUEST_ACCEPTED: _("Your request to join the group %(target)s was accepted."),
-    Verb.GROUP_REQUEST_REFUSED: _("Your request to join the group %(target)s was declined."),
-    Verb.GROUP_INVITATION_ACCEPTED: _(
-        "%(actor)s accepted your invitation to the group %(target)s."
+# The kernel's own kinds; modules register theirs from their apps.py (core.registry).
+KERNEL_KINDS = [
+    NotificationKind(
+        Verb.GROUP_INVITED,
+        Verb.GROUP_INVITED.label,
+        _("%(actor)s invited you to join the group %(target)s."),
     ),
-    Verb.GROUP_ROLE_CHANGED: _("%(actor)s made you %(role)s of the group %(target)s."),
-    Verb.GROUP_REMOVED: _("%(actor)s removed you from the group %(target)s."),
-    Verb.GROUP_JOINED: _("%(actor)s joined the group %(target)s."),
-    Verb.NETWORK_INVITATION_ACCEPTED: _("%(actor)s accepted your invitation to the network."),
-    Verb.FORUM_NEW_TOPIC: _("%(actor)s opened the topic “%(target)s”."),
-    Verb.FORUM_REPLY: _("%(actor)s answered in “%(target)s”."),
-    Verb.FORUM_MENTION: _("%(actor)s mentioned you in “%(target)s”."),
-    Verb.FORUM_SOLUTION: _("%(actor)s marked your answer in “%(target)s” as the solution."),
-    Verb.FORUM_REPORT: _("%(actor)s reported a message in “%(target)s”."),
-    Verb.WORKSHOP_CALL_PROMOTED: _(
-        "A seat freed up in “%(target)s” for %(name)s, who has no e-mail: call them on %(phone)s."
+    NotificationKind(
+        Verb.GROUP_REQUESTED,
+        Verb.GROUP_REQUESTED.label,
+        _("%(actor)s asked to join the group %(target)s."),
     ),
-}
+    NotificationKind(
+        Verb.GROUP_REQUEST_ACCEPTED,
+        Verb.GROUP_REQUEST_ACCEPTED.label,
+        _("Your request to join the group %(target)s was accepted."),
+    ),
+    NotificationKind(
+        Verb.GROUP_REQUEST_REFUSED,
+        Verb.GROUP_REQUEST_REFUSED.label,
+        _("Your request to join the group %(target)s was declined."),
+    ),
+    NotificationKind(
+        Verb.GROUP_INVITATION_ACCEPTED,
+        Verb.GROUP_INVITATION_ACCEPTED.label,
+        _("%(actor)s accepted your invitation to the group %(target)s."),
+    ),
+    NotificationKind(
+        Verb.GROUP_ROLE_CHANGED,
+        Verb.GROUP_ROLE_CHANGED.label,
+        _("%(actor)s made you %(role)s of the group %(target)s."),
+    ),
+    NotificationKind(
+        Verb.GROUP_REMOVED,
+        Verb.GROUP_REMOVED.label,
+        _("%(actor)s removed you from the group %(target)s."),
+    ),
+    NotificationKind(
+        Verb.GROUP_JOINED,
+        Verb.GROUP_JOINED.label,
+        _("%(actor)s joined the group %(target)s."),
+    ),
+    NotificationKind(
+        Verb.NETWORK_INVITATION_ACCEPTED,
+        Verb.NETWORK_INVITATION_ACCEPTED.label,
+        _("%(actor)s accepted your invitation to the network."),
+    ),
+]
 
 # Unread notifications counted for the header badge; past this the badge shows "N+".
 UNREAD_COUNT_LIMIT = 99
 
 
+class _Words(dict):
+    """The words of a sentence: a word the notification lacks reads as empty, not a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def notification_text(notification: Notification) -> str:
+    kind = registry.notification_kinds.get(notification.verb)
+    if kind is None:  # the module that made it is no longer installed
+        return str(_("A notification of a module that is no longer available."))
     data = notification.data or {}
     role = data.get("role")
-    words = {
-        "actor": str(notification.actor) if notification.actor else _("Someone"),
-        # A name given at creation (a topic's title for a post) saves a query per line.
-        "target": data.get("target") or (str(notification.target) if notification.target else ""),
-        "role": MembershipRole(role).label.lower() if role in MembershipRole.values else "",
-        "name": data.get("name", ""),
-        "phone": data.get("phone", ""),
-    }
-    return str(SENTENCES[Verb(notification.verb)]) % words
+    words = _Words({k: v for k, v in data.items() if isinstance(v, str | int | float)})
+    words.update(
+        {
+            "actor": str(notification.actor) if notification.actor else _("Someone"),
+            # A name given at creation (a topic's title for a post) saves a query per line.
+            "target": data.get("target")
+            or (str(notification.target) if notification.target else ""),
+            "role": MembershipRole(role).label.lower() if role in MembershipRole.values else "",
+        }
+    )
+    return str(kind.sentence) % words
 
 
 def notification_url(notification: Notification) -> str:
-    """Where a notification leads: its subject's page in the members' area if it has one
-    (`get_extranet_url`), else its page."""
+    """Where a notification leads: what its kind says, else its subject's page in the
+    members' area if it has one (`get_extranet_url`), else its page."""
+    kind = registry.notification_kinds.get(notification.verb)
+    if kind is not None and kind.url is not None:
+        return kind.url(notification)
     target = notification.target
     get_url = getattr(target, "get_extranet_url", None) or getattr(target, "get_absolute_url", None)
     return get_url() if get_url else ""

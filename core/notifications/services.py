@@ -9,9 +9,10 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import registry
 from core.accounts.models import User
 from core.notifications import emails, selectors
-from core.notifications.models import EmailFrequency, EmailPreference, Notification, Verb
+from core.notifications.models import EmailFrequency, EmailPreference, Notification
 from core.notifications.tasks import send_notification_email
 from core.permissions import can
 from core.realtime import broadcast_on_commit, user_group
@@ -28,7 +29,7 @@ DIGEST_OVERLAP = timedelta(minutes=10)
 def notifications_create(
     *,
     recipients: Iterable[User],
-    verb: Verb,
+    verb: str,
     actor: User | None = None,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
@@ -39,7 +40,9 @@ def notifications_create(
     A fan-out (a group's members, a topic's followers) costs three queries, whatever the
     number of recipients; the e-mail preferences come with the sequence numbers.
     """
-    verb = Verb(verb)
+    if verb not in registry.notification_kinds:
+        raise ValueError(f"Unknown notification kind {verb!r}: register it in core.registry")
+    verb = str(verb)
     ids = sorted({user.pk for user in recipients})
     if not ids:
         return []
@@ -100,7 +103,7 @@ def _email_on_commit(notification_id: int) -> None:
 def notification_create(
     *,
     recipient: User,
-    verb: Verb,
+    verb: str,
     actor: User | None = None,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,

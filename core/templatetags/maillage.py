@@ -5,6 +5,7 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from core import registry
 from core.permissions import can as permission_can
 
 register = template.Library()
@@ -37,3 +38,40 @@ def ld_json(data) -> str:
     """`<script type="application/ld+json">{{ data|ld_json }}</script>`: structured data
     (schema.org) from a dict, safe whatever text the dict holds."""
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+
+
+def _render_into(context, template_name: str, values: dict) -> str:
+    template_ = context.template.engine.get_template(template_name)
+    with context.push(**values):
+        return template_.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def sections(context, slot: str, obj=None) -> str:
+    """The parts of this page that modules registered for `slot` (core.registry.sections).
+
+    Each is rendered with the page's context plus its own; a section that has nothing to
+    show for this visitor renders nothing.
+    """
+    request = context.get("request")
+    return mark_safe(  # noqa: S308 - templates rendered with autoescaping on
+        "".join(
+            _render_into(context, section.template, values)
+            for section, values in registry.sections_for(slot, request, obj)
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def item_sections(context, parts) -> str:
+    """One line's parts from `registry.item_sections_for` (e.g. a result of a list)."""
+    return mark_safe(  # noqa: S308 - templates rendered with autoescaping on
+        "".join(_render_into(context, name, values) for name, values in parts)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def include_with(context, template_name: str, values: dict) -> str:
+    """`{% include %}` of a template named at run time with a dict of extra context (a
+    registered desktop widget…)."""
+    return mark_safe(_render_into(context, template_name, values))  # noqa: S308 - autoescaped

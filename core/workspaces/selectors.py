@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
 
+from core import registry
 from core.accounts.models import User
 from core.permissions import workspaces_visible_to
 from core.workspaces.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    Module,
     Workspace,
     WorkspaceKind,
 )
@@ -76,3 +79,14 @@ def user_groups(person: User, *, viewer) -> QuerySet[Workspace]:
         )
         .order_by("name")
     )
+
+
+def module_menu(workspace: Workspace) -> list[dict]:
+    """The workspace's modules that are on, each with its page when the module registered
+    one (core.registry.workspace_modules)."""
+    menu = []
+    for module in workspace.enabled_modules:
+        entry = registry.workspace_modules.get(module)
+        url = reverse(entry.url_name, kwargs={"slug": workspace.slug}) if entry else ""
+        menu.append({"key": module, "label": Module(module).label, "url": url})
+    return menu

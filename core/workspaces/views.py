@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,7 +29,6 @@ from core.workspaces.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
-    Module,
     Workspace,
     WorkspaceKind,
 )
@@ -129,8 +129,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "owners": selectors.group_memberships(group).filter(role=MembershipRole.OWNER)[:10],
         "member_count": group.memberships.active().count(),
         "join_form": JoinRequestForm(),
-        "forum_label": str(Module.FORUM.label),
-        "calendar_label": str(Module.CALENDAR.label),
+        "modules": selectors.module_menu(group),
     }
     if can(request.user, "moderate", group):
         context["pending_requests"] = group.memberships.filter(
@@ -332,7 +331,7 @@ def membership_decline(request: HttpRequest, pk: int) -> HttpResponse:
     services.membership_decline(actor=request.user, membership=membership)
     if own and status == MembershipStatus.INVITED:
         messages.success(request, _("You declined the invitation."))
-        return redirect("dashboard:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     if own:
         messages.success(request, _("Your request is withdrawn."))
     elif status == MembershipStatus.REQUESTED:

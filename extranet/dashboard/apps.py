@@ -6,3 +6,15 @@ class DashboardConfig(AppConfig):
     name = "extranet.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self) -> None:
+        from core import registry
+        from extranet.dashboard import widgets
+
+        registry.urls.register(registry.Urls("dashboard", "espace/", "extranet.dashboard.urls"))
+        registry.nav_links.register(
+            registry.NavLink(
+                "dashboard", _("Desktop"), "dashboard:home", app_names=("dashboard",), order=0
+            )
+        )
+        widgets.register()

@@ -6,3 +6,8 @@ class NetworkConfig(AppConfig):
     name = "extranet.network"
     label = "network"
     verbose_name = _("Network administration")
+
+    def ready(self) -> None:
+        from extranet.network.registrations import register
+
+        register()

@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from core.notifications.models import Notification, Verb
+from core.notifications.models import Notification
 from core.workspaces.models import MembershipRole, Visibility
 from core.workspaces.services import network_workspace
 from forum import services
 from forum.models import ModerationLog, Post
+from forum.notifications import Verb
 from forum.permissions import topics_visible_to
 from forum.selectors import SearchFilters, accepted_answers, search_topics
 from tests.factories import GroupFactory, MembershipFactory, UserFactory, coordinator

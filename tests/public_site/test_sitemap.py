@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from wagtail.models import PageViewRestriction
 
-from public_site.sitemaps import sitemap
+from core.sitemaps import sitemap
 from tests.public_site import factories
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

@@ -3,6 +3,6 @@
 from django.urls import path
 
 from config.urls import urlpatterns as core_urlpatterns
-from public_site.sitemaps import sitemap
+from core.sitemaps import sitemap
 
 urlpatterns = [path("sitemap.xml", sitemap, name="sitemap"), *core_urlpatterns]

@@ -1,0 +1,91 @@
+"""What the calendars bring to the kernel's pages (core.registry), registered by apps.py."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core import registry
+from core.permissions import can
+from core.registry import DemoContext
+
+
+def place_workshops(request, place) -> dict:
+    """The next workshops on a place's page."""
+    from calendars.selectors import next_workshops_of_place
+
+    return {
+        "workshops": next_workshops_of_place(place, request.user),
+        "may_edit": can(request.user, "edit", place),
+    }
+
+
+def place_results_next_workshop(request, places) -> dict:
+    """The soonest workshop of each place of a page of the directory (one query)."""
+    from calendars.selectors import next_workshop_by_place
+
+    soonest = next_workshop_by_place([p.pk for p in places], request.user)
+    return {pk: {"next_workshop": workshop} for pk, workshop in soonest.items()}
+
+
+def load_demo(context: DemoContext) -> str:
+    from calendars.demo import load_calendars_demo
+
+    workshops = load_calendars_demo(context.people, context.network)
+    return f"Calendars: {workshops} demo workshops added."
+
+
+def register() -> None:
+    from calendars.notifications import KINDS
+
+    for key, prefix, urlconf in [
+        ("workshops", "ateliers/", "calendars.urls"),
+        ("feeds", "agenda/", "calendars.urls_feeds"),
+        ("agenda", "espace/agenda/", "calendars.urls_agenda"),
+        ("workshops_manage", "espace/ateliers/", "calendars.urls_manage"),
+        ("activity", "espace/activite/", "calendars.urls_activity"),
+    ]:
+        registry.urls.register(registry.Urls(f"calendars.{key}", prefix, urlconf))
+    registry.nav_links.register(
+        registry.NavLink("agenda", _("Agenda"), "agenda:index", app_names=("agenda",), order=30)
+    )
+    registry.nav_links.register(
+        registry.NavLink(
+            "workshops_manage",
+            _("Workshops"),
+            "workshops_manage:index",
+            app_names=("workshops_manage", "activity"),
+            order=40,
+        )
+    )
+    registry.nav_links.register(
+        registry.NavLink(
+            "workshops", _("Workshops"), "workshops:list", area="public", app_names=("workshops",)
+        )
+    )
+    registry.workspace_modules.register(registry.WorkspaceModule("calendar", "agenda:workspace"))
+    for kind in KINDS:
+        registry.notification_kinds.register(kind)
+    registry.sections.register(
+        registry.Section(
+            "calendars.place_workshops",
+            "place",
+            "calendars/sections/place_workshops.html",
+            place_workshops,
+        )
+    )
+    registry.sections.register(
+        registry.Section(
+            "calendars.place_next_workshop",
+            "place.result",
+            "calendars/sections/place_result_workshop.html",
+            place_results_next_workshop,
+        )
+    )
+    registry.sitemaps.register(
+        registry.Sitemap("workshops", "calendars.sitemaps.WorkshopSitemap", order=30)
+    )
+    registry.feed_kinds.register(registry.FeedKind("calendars.workshop", _("Workshops")))
+    registry.feed_kinds.register(registry.FeedKind("calendars.event", _("Events")))
+    registry.demo_loaders.register(
+        registry.DemoLoader("calendars", load_demo, after=("network", "places"))
+    )

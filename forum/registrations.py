@@ -1,0 +1,56 @@
+"""What the forum brings to the kernel's pages (core.registry), registered by apps.py."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core import registry
+from core.registry import DemoContext, SearchResult
+
+
+def profile_solutions(request, person) -> dict:
+    from forum.selectors import accepted_answers
+
+    return {"accepted_answers": accepted_answers(person)}
+
+
+def search_topics(user, query: str) -> list[SearchResult]:
+    from forum.selectors import SearchFilters, search_topics
+
+    return [
+        SearchResult("forum.topic", topic.title, topic.get_absolute_url())
+        for topic in search_topics(user, SearchFilters(query=query))
+    ]
+
+
+def load_demo(context: DemoContext) -> str:
+    from forum.demo import load_forum_demo
+
+    topics = load_forum_demo(context.people, context.network)
+    return f"Forum: {topics} demo threads added."
+
+
+def register() -> None:
+    from forum.notifications import KINDS
+
+    registry.urls.register(registry.Urls("forum", "espace/forum/", "forum.urls"))
+    registry.nav_links.register(
+        registry.NavLink("forum", _("Forum"), "forum:index", app_names=("forum",), order=20)
+    )
+    registry.workspace_modules.register(registry.WorkspaceModule("forum", "forum:workspace"))
+    for kind in KINDS:
+        registry.notification_kinds.register(kind)
+    registry.sections.register(
+        registry.Section(
+            "forum.solutions",
+            "profile.facts",
+            "forum/sections/profile_solutions.html",
+            profile_solutions,
+        )
+    )
+    registry.feed_kinds.register(registry.FeedKind("forum.topic", _("New topics")))
+    registry.feed_kinds.register(registry.FeedKind("forum.solution", _("Solutions")))
+    registry.search_kinds.register(
+        registry.SearchKind("forum.topic", _("Forum topic"), search_topics)
+    )
+    registry.demo_loaders.register(registry.DemoLoader("forum", load_demo, after=("network",)))
