@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 import nh3
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,7 @@ __all__ = [
     "mentions",
     "render",
     "sanitize",
+    "site_path",
 ]
 
 #: Longest post accepted, in characters. Far above any real post, low enough that a
@@ -108,6 +110,8 @@ _HANDLE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,49}")
 _MENTION_CANDIDATE_RE = re.compile(r"(?<![\w.%+\-/@:=&?#\\])@([A-Za-z0-9][A-Za-z0-9._-]*+)(?!@)")
 # Whitespace and control characters that browsers drop or ignore inside URLs.
 _URL_IGNORED_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+# Control characters: refused in a decoded image path (some servers cut a path at NUL).
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HEADING_TAGS = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
 
 
@@ -141,9 +145,33 @@ def is_safe_url(url: str) -> bool:
     return head.split(":", 1)[0] in SAFE_URL_SCHEMES
 
 
+def site_path(src: str) -> str | None:
+    """The decoded path that ``src`` requests if it is a plain site-relative path, else None.
+
+    "Plain" is strict, because what a prefix test sees is not what gets requested:
+    browsers resolve ``/a/../../b`` and ``/a/%2e%2e/b`` to ``/b``, read ``//host`` and
+    ``/\\host`` as another host, and some servers take ``%2f`` or ``%5c`` for a slash.
+    So ``src`` must start with a single ``/`` and carry no query or fragment, and once
+    percent-decoded (as valid UTF-8) it must hold no backslash, no control character and
+    no empty, ``.`` or ``..`` segment. What passes is its own normal form: a caller that
+    then matches it (against a prefix or a URL pattern) matches what will be requested.
+    """
+    if not src.startswith("/") or "?" in src or "#" in src:
+        return None
+    try:
+        path = unquote(src, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\\" in path or _CONTROL_RE.search(path):
+        return None
+    if any(segment in ("", ".", "..") for segment in path.split("/")[1:]):
+        return None
+    return path
+
+
 def _default_image_url_allowed(src: str) -> bool:
-    # Site-relative paths only: our own media. "//host" and "/\host" are other hosts.
-    return src.startswith("/") and not src.startswith(("//", "/\\"))
+    # Plain site-relative paths only (our own media): see site_path.
+    return site_path(src) is not None
 
 
 class _ForumMarkdownIt(MarkdownIt):
@@ -351,9 +379,10 @@ def render(
     ``mention_url(handle)`` returns the profile URL of the member ``@handle`` or None
     (unknown member, or one the reader may not see); without it mentions stay text.
     ``image_url_allowed(src)`` says whether an image may be loaded from ``src`` (the
-    normalized, percent-encoded URL); by default only site-relative paths (``/media/…``)
-    may, since an external image leaks readers' IP addresses to its host. A refused
-    image becomes a plain link labelled with its alt text.
+    normalized, percent-encoded URL); by default only plain site-relative paths
+    (``/media/…``, see ``site_path``) may, since an external image leaks readers' IP
+    addresses to its host. A refused image becomes a plain link labelled with its alt
+    text.
 
     Raises PostTooLong beyond MAX_LENGTH characters.
     """

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -73,8 +73,19 @@ def _mention_url(handle: str) -> str | None:
 
 
 def _image_allowed(src: str) -> bool:
-    # Only the forum's own attachments: nothing is fetched from elsewhere.
-    return src.startswith("/espace/forum/pieces-jointes/")
+    """Only the forum's own attachments: nothing is fetched from elsewhere.
+
+    Matched against the attachment URL pattern itself, once markdown.site_path has
+    refused whatever a browser would resolve elsewhere (``..``, ``%2e%2e``, backslashes,
+    doubled slashes, other hosts): no path can climb out of the pattern.
+    """
+    path = markdown.site_path(src)
+    if path is None:
+        return False
+    try:
+        return resolve(path).view_name == "forum:attachment"
+    except Resolver404:
+        return False
 
 
 def render_body(text: str) -> str:
@@ -82,6 +93,22 @@ def render_body(text: str) -> str:
         return markdown.render(text, mention_url=_mention_url, image_url_allowed=_image_allowed)
     except markdown.PostTooLong as error:
         raise ValidationError({"body": str(error)}) from error
+
+
+def posts_rerender() -> int:
+    """Render every post's Markdown again with today's rules; returns how many changed.
+
+    A post keeps the HTML rendered when it was written. After a change to the rules (a
+    security fix such as the image-path rule) run ``manage.py forum_rerender_posts`` once,
+    so that old posts follow the new rules too.
+    """
+    changed = 0
+    for post in Post.objects.only("pk", "body", "body_html").order_by("pk").iterator(2000):
+        html = render_body(post.body)
+        if html != post.body_html:
+            Post.objects.filter(pk=post.pk).update(body_html=html)
+            changed += 1
+    return changed
 
 
 # --- Guards -------------------------------------------------------------------------------------

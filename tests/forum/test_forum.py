@@ -3,12 +3,14 @@ moderate; and private stays private in every read path."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -405,6 +407,36 @@ def test_xss_in_titles_posts_and_tags_is_never_active(client, network_category):
         assert '<script>alert("titre")' not in page
         assert not re.search(r"<[^>]+\son\w+\s*=", page.split("<body", 1)[1].replace("\n", " "))
         assert "javascript:alert" not in page.replace("[clic](javascript:alert(2))", "")
+
+
+def test_a_post_shows_its_attachment_image_but_no_path_that_climbs_out(client, network_category):
+    author = old_account()
+    png = SimpleUploadedFile("capture écran.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    topic = ask(network_category, author, files=[png])
+    image = topic.posts.get().attachments.get().get_absolute_url()
+    hostile = "/espace/forum/pieces-jointes/../../../api/lieux.csv"
+    services.post_create(actor=author, topic=topic, body=f"![Capture]({image}) ![x]({hostile})")
+    client.force_login(old_account())
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert f'<img src="{image}" alt="Capture"' in page
+    assert f'<img src="{hostile}"' not in page
+
+
+def test_rerendering_posts_applies_todays_rules_to_stored_html(network_category):
+    hostile = "/espace/forum/pieces-jointes/%2e%2e/%2e%2e/%2e%2e/api/lieux.csv"
+    topic = ask(network_category, old_account(), body=f"Voir ![x]({hostile})")
+    post = topic.posts.get()
+    # What the first release (a prefix test on the path) stored for this post.
+    stored = f'<p>Voir <img src="{hostile}" alt="x" loading="lazy"></p>'
+    Post.objects.filter(pk=post.pk).update(body_html=stored)
+    untouched = services.post_create(actor=old_account(), topic=topic, body="Merci")
+    out = io.StringIO()
+    call_command("forum_rerender_posts", stdout=out)
+    post.refresh_from_db()
+    assert "<img" not in post.body_html
+    assert f'href="{hostile}"' in post.body_html
+    assert Post.objects.get(pk=untouched.pk).body_html == untouched.body_html
+    assert "1" in out.getvalue()
 
 
 # --- Query counts -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -20,6 +21,7 @@ from forum.markdown import (
     render,
     sanitize,
 )
+from forum.services import render_body
 
 # What the output may contain at most: the module's allowlist, restated here so that
 # widening it is a visible change to the tests too.
@@ -327,6 +329,65 @@ def test_image_alt_text_is_plain() -> None:
     assert tags_of(html, "img") == [
         {"src": "/a.png", "alt": "gras et code @marie", "loading": "lazy"}
     ]
+
+
+# Image paths that leave where they seem to point once a browser (or the server) reads
+# them: dot segments written plainly or percent-encoded, backslashes, doubled or encoded
+# slashes, control characters, other hosts. No rule may turn them into an <img>.
+IMAGE_PATH_ESCAPES = [
+    "/espace/forum/pieces-jointes/../../../api/lieux.csv",
+    "/espace/forum/pieces-jointes/1/../../../api/lieux.csv",
+    "/espace/forum/pieces-jointes/%2e%2e/%2e%2e/%2e%2e/api/lieux.csv",
+    "/espace/forum/pieces-jointes/%2E%2E/%2E%2E/api/lieux.csv",
+    "/espace/forum/pieces-jointes/.%2e/.%2E/api/lieux.csv",
+    "/espace/forum/pieces-jointes/1/%2e%2e%2f%2e%2e%2f%2e%2e%2fapi%2flieux.csv",
+    "/espace/forum/pieces-jointes/1/a.png/..",
+    "/espace/forum/pieces-jointes/./1/a.png",
+    "/espace/forum/pieces-jointes/1/..%5c..%5c..%5capi%5clieux.csv",
+    "/espace/forum/pieces-jointes/1/..\\api\\lieux.csv",
+    "/espace/forum/pieces-jointes//evil.example/a.png",
+    "/%2Fevil.example/espace/forum/pieces-jointes/1/a.png",
+    "/%5Cevil.example/espace/forum/pieces-jointes/1/a.png",
+    "/espace/forum/pieces-jointes/1/a%00.png",
+    "/espace/forum/pieces-jointes/1/a%0a.png",
+    "//evil.example/espace/forum/pieces-jointes/1/a.png",
+    "https://evil.example/espace/forum/pieces-jointes/1/a.png",
+    "http://127.0.0.1:8000/espace/forum/pieces-jointes/1/a.png",
+]
+# Clean site paths that are not one of the forum's attachments.
+NOT_ATTACHMENTS = [
+    "/api/lieux.csv",
+    "/media/forum/capture.png",
+    "/espace/forum/pieces-jointes/1/",
+    "/espace/forum/pieces-jointes/x/a.png",
+    "/espace/forum/pieces-jointes/1/a.png/b.png",
+    # Decoded once (as the server does), this is a segment named "%2e%2e", not "..".
+    "/espace/forum/pieces-jointes/%252e%252e/api/lieux.csv",
+    "/espace/forum/pieces-jointes/1/a.png?next=/api/lieux.csv",
+    "/espace/forum/pieces-jointes/1/a.png#x",
+    "/espace/forum/sujets/1/",
+]
+
+
+@pytest.mark.parametrize("src", IMAGE_PATH_ESCAPES)
+def test_image_paths_that_escape_are_never_images(src: str) -> None:
+    for html in (render(f"![x]({src})"), render_body(f"![x]({src})")):
+        assert tags_of(html, "img") == [], html
+        assert_safe(html)
+
+
+@pytest.mark.parametrize("src", NOT_ATTACHMENTS)
+def test_forum_images_come_only_from_its_attachments(src: str) -> None:
+    html = render_body(f"![x]({src})")
+    assert tags_of(html, "img") == [], html
+    assert tags_of(html, "a") == [{"href": src, "rel": LINK_REL}]
+
+
+@pytest.mark.parametrize("name", ["capture.png", "capture écran (2).PNG", "a..b.png"])
+def test_forum_attachment_images_are_shown(name: str) -> None:
+    url = reverse("forum:attachment", kwargs={"pk": 12, "name": name})
+    html = render_body(f"![Capture]({url})")
+    assert tags_of(html, "img") == [{"src": url, "alt": "Capture", "loading": "lazy"}]
 
 
 # --- mentions ---------------------------------------------------------------------------
