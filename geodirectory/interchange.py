@@ -20,18 +20,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import restore_cell, safe_cell
 from geodirectory import vocabulary as voc
 from geodirectory.models import GeocodingPrecision, Place, PlaceRevision
 
 SCHEMA_PATH = (
     Path(__file__).resolve().parent / "schema" / "schema-lieux-mediation-numerique-v1.0.2.json"
 )
-SCHEMA_FIELDS = [f["name"] for f in json.loads(SCHEMA_PATH.read_text())["fields"]]
-REQUIRED = [
-    f["name"]
-    for f in json.loads(SCHEMA_PATH.read_text())["fields"]
-    if f.get("constraints", {}).get("required")
-]
+_SCHEMA = json.loads(SCHEMA_PATH.read_text())
+SCHEMA_FIELDS = [f["name"] for f in _SCHEMA["fields"]]
+REQUIRED = [f["name"] for f in _SCHEMA["fields"] if f.get("constraints", {}).get("required")]
+# Fields the schema limits in length (presentation_resume: 280), which the CSV export's
+# formula quoting must respect.
+MAX_LENGTHS = {
+    f["name"]: f["constraints"]["maxLength"]
+    for f in _SCHEMA["fields"]
+    if "maxLength" in f.get("constraints", {})
+}
 # Schema field → Place attribute (the same name, except the identifier).
 ATTRIBUTE = {name: ("id_schema" if name == "id" else name) for name in SCHEMA_FIELDS}
 NUMBERS = {"latitude", "longitude"}
@@ -186,7 +191,15 @@ def _read_csv(text: str) -> list[dict[str, Any]]:
             raise ImportFileError(
                 _("Row %(n)s has more values than there are columns.") % {"n": reader.line_num}
             )
-    return rows
+    # Text our CSV export quoted so that no spreadsheet reads it as a formula comes back as
+    # it was written (see core.spreadsheets).
+    return [
+        {
+            key: restore_cell(value) if isinstance(value, str) else value
+            for key, value in row.items()
+        }
+        for row in rows
+    ]
 
 
 def is_old_format(rows: list[dict[str, Any]]) -> bool:
@@ -360,6 +373,10 @@ def export_row(place: Place) -> dict[str, Any]:
 
 
 def export_csv_lines(places: Iterable[Place]) -> Iterator[str]:
+    """The CSV export. A value that a spreadsheet would read as a formula is quoted
+    (core.spreadsheets.safe_cell): free text gets a leading apostrophe, within the schema's
+    maximum lengths; phone numbers in the schema's format (+33…) and the fields the schema
+    constrains by a pattern are written as they are, so that the file stays valid."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=SCHEMA_FIELDS, quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
@@ -367,7 +384,10 @@ def export_csv_lines(places: Iterable[Place]) -> Iterator[str]:
     for place in places:
         buffer.seek(0)
         buffer.truncate()
-        row = {k: ("" if v is None else v) for k, v in export_row(place).items()}
+        row = {
+            k: "" if v is None else safe_cell(v, max_length=MAX_LENGTHS.get(k))
+            for k, v in export_row(place).items()
+        }
         writer.writerow(row)
         yield buffer.getvalue()
 

@@ -3,7 +3,8 @@ permission authority, read through `calendars.activity`, render.
 
 The CSV is UTF-8 with a byte-order mark and `;` between fields, numbers and dates in the
 current language's format (decimal comma in French): what French Excel and LibreOffice open
-as columns without an import dialogue.
+as columns without an import dialogue. Every cell goes through `core.spreadsheets.safe_row`:
+a title typed as a formula arrives as text.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from calendars import activity
 from calendars.activity import PARIS, ActivityReport, Figures, MonthRow, Scope
 from calendars.forms.activity import ActivityFilterForm
 from calendars.models import Workshop
+from core.spreadsheets import safe_row
 from core.views import deny, get_object_or_deny
 
 LATEST_COMMENTS = 5
@@ -213,33 +215,38 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     for row in report.workshops:
         workshop = row.workshop
         territory = workshop.place.territory
+        # Names and titles are typed by people: safe_row keeps them from being formulas.
         writer.writerow(
-            [
-                workshop.place.nom,
-                territory.name if territory else workshop.place.commune,
-                workshop.title,
-                workshop.get_theme_display(),
-                workshop.get_level_display(),
-                str(row.figures.sessions),
-                _date(row.first_session),
-                _date(row.last_session),
-                *_figures_cells(row.figures),
-            ]
+            safe_row(
+                [
+                    workshop.place.nom,
+                    territory.name if territory else workshop.place.commune,
+                    workshop.title,
+                    workshop.get_theme_display(),
+                    workshop.get_level_display(),
+                    str(row.figures.sessions),
+                    _date(row.first_session),
+                    _date(row.last_session),
+                    *_figures_cells(row.figures),
+                ]
+            )
         )
     totals = report.totals
     writer.writerow(
-        [
-            _("Total"),
-            "",
-            ngettext("%(count)s workshop", "%(count)s workshops", totals.workshops)
-            % {"count": totals.workshops},
-            "",
-            "",
-            str(totals.sessions),
-            formats.date_format(report.period.start, "SHORT_DATE_FORMAT"),
-            formats.date_format(report.period.end, "SHORT_DATE_FORMAT"),
-            *_figures_cells(totals),
-        ]
+        safe_row(
+            [
+                _("Total"),
+                "",
+                ngettext("%(count)s workshop", "%(count)s workshops", totals.workshops)
+                % {"count": totals.workshops},
+                "",
+                "",
+                str(totals.sessions),
+                formats.date_format(report.period.start, "SHORT_DATE_FORMAT"),
+                formats.date_format(report.period.end, "SHORT_DATE_FORMAT"),
+                *_figures_cells(totals),
+            ]
+        )
     )
     return response
 

