@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -48,6 +48,20 @@ class ForumTag(TagBase):
     class Meta:
         verbose_name = _("forum tag")
         verbose_name_plural = _("forum tags")
+
+    def get_absolute_url(self) -> str:
+        """The tag's page, or "" when the tag has no usable slug.
+
+        Names without a slug are refused (core.tags) and migration 0002 repaired those
+        stored before; should one reach the database anyway, the pages listing it show
+        its name without a link instead of failing for every reader.
+        """
+        if not self.slug:
+            return ""
+        try:
+            return reverse("forum:tag", args=[self.slug])
+        except NoReverseMatch:
+            return ""
 
 
 class TaggedTopic(TaggedItemBase):

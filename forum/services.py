@@ -19,12 +19,14 @@ from core.accounts.models import User
 from core.notifications.services import notifications_create
 from core.permissions import can, require
 from core.ratelimit import over_limit
+from core.tags import validate_tag_names
 from core.workspaces.models import Workspace
 from forum import markdown
 from forum.models import (
     Attachment,
     Category,
     CategoryFollow,
+    ForumTag,
     ModerationAction,
     ModerationLog,
     Post,
@@ -127,6 +129,16 @@ def check_rate(user: User) -> None:
             ),
             code="rate_limited",
         )
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tag names as stored; a name without letters or digits is refused (core.tags)."""
+    tags = [t.strip()[:100] for t in tags if t.strip()]
+    try:
+        validate_tag_names(tags, ForumTag)
+    except ValidationError as error:
+        raise ValidationError({"tags": error.error_list}) from error
+    return tags
 
 
 def _validate_files(files: Iterable[UploadedFile]) -> list[UploadedFile]:
@@ -294,6 +306,7 @@ def topic_create(
     files: Iterable[UploadedFile] = (),
 ) -> Topic:
     require(actor, "post", category)
+    tags = _clean_tags(tags)
     files = _validate_files(files)
     check_rate(actor)
     now = timezone.now()
@@ -307,7 +320,6 @@ def topic_create(
     )
     topic.full_clean(exclude=["solution"])
     topic.save()
-    tags = [t.strip()[:100] for t in tags if t.strip()]
     if tags:
         topic.tags.set(tags)
     post = Post(topic=topic, author=actor, is_first=True, body=body, body_html=render_body(body))

@@ -3,12 +3,15 @@ moderate; and private stays private in every read path."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -18,7 +21,7 @@ from core.notifications.models import Notification
 from core.workspaces.models import MembershipRole, Visibility
 from core.workspaces.services import network_workspace
 from forum import services
-from forum.models import ModerationLog, Post
+from forum.models import ForumTag, ModerationLog, Post
 from forum.notifications import Verb
 from forum.permissions import topics_visible_to
 from forum.selectors import SearchFilters, accepted_answers, search_topics
@@ -112,6 +115,77 @@ def test_tags_have_their_page_and_can_be_followed(client, network_category):
     client.post(reverse("forum:follow_tag", args=["linux"]), {"follow": "1"})
     ask(network_category, asker, title="Scanner sous Linux", tags=["linux"])
     assert Notification.objects.filter(recipient=follower, verb=Verb.FORUM_NEW_TOPIC).count() == 1
+
+
+@pytest.mark.parametrize("bad", ["???", "!!", "#", "🙂", "---", "…", "« »"])
+def test_a_tag_without_letters_or_digits_is_refused_with_a_message(client, network_category, bad):
+    # Its slug would be empty: no page could have an address, and every list showing the
+    # tag would fail to link it.
+    client.force_login(old_account())
+    response = client.post(
+        reverse("forum:topic_create", args=[network_category.pk]),
+        {"title": "Pilote", "kind": "question", "body": "Qui sait ?", "tags": f"Linux, {bad}"},
+    )
+    assert response.status_code == 200
+    assert not network_category.topics.exists()
+    assert not ForumTag.objects.exists()
+    errors = response.context["form"].errors["tags"]
+    assert errors == [
+        f"« {bad} » ne peut pas être une étiquette : elle doit contenir au moins une lettre "
+        "ou un chiffre."
+    ]
+    assert "« " + bad + " » ne peut pas" in response.content.decode()
+    with pytest.raises(ValidationError) as caught:
+        ask(network_category, old_account(), tags=[bad])
+    assert list(caught.value.message_dict) == ["tags"]
+
+
+def test_tags_with_some_letters_or_digits_are_accepted(network_category):
+    topic = ask(network_category, old_account(), tags=["C++", "Wi-Fi ?", "4G", "Écran"])
+    assert sorted(topic.tags.values_list("slug", flat=True)) == ["4g", "c", "wi-fi", "écran"]
+
+
+@pytest.fixture
+def slugless_tag(network_category):
+    """A topic tagged with a tag whose slug is empty, as the first release could store."""
+    topic = ask(network_category, old_account(), title="Étiquette cassée", tags=["linux"])
+    tag = ForumTag.objects.create(name="???", slug="")
+    topic.tags.add(tag)
+    return topic, tag
+
+
+def test_a_tag_without_slug_in_the_database_takes_no_page_down(
+    client, network_category, slugless_tag
+):
+    topic, _tag = slugless_tag
+    client.force_login(old_account())
+    for url in [
+        reverse("forum:index"),
+        network_category.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("forum:search") + "?q=cass%C3%A9e",
+        reverse("forum:tag", args=["linux"]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "Étiquette cassée" in page, url
+        assert '<span class="tag">???</span>' in page, url
+        assert 'href="/espace/forum/etiquettes/linux/"' in page, url
+
+
+def test_the_migration_gives_slugless_tags_a_slug_of_their_own(client, slugless_tag):
+    topic, tag = slugless_tag
+    ForumTag.objects.create(name="Étiquette 9", slug=f"etiquette-{tag.pk}")  # taken already
+    migration = importlib.import_module("forum.migrations.0002_repair_slugless_tags")
+    migration.repair_slugless_tags(django_apps, None)
+    tag.refresh_from_db()
+    assert tag.slug == f"etiquette-{tag.pk}-2"
+    assert tag.name == "???"
+    assert list(tag.tagged_topics.values_list("content_object", flat=True)) == [topic.pk]
+    client.force_login(old_account())
+    page = client.get(tag.get_absolute_url())
+    assert [t.title for t in page.context["topics"]] == ["Étiquette cassée"]
 
 
 # --- Following, mentions, read tracking --------------------------------------------------------
