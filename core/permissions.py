@@ -213,7 +213,12 @@ def can_read_workspace(user: AnyUser, workspace: Workspace) -> bool:
 
 @rule(Workspace, "view_members")
 def can_view_workspace_members(user: AnyUser, workspace: Workspace) -> bool:
-    # Who belongs to a group is personal data: never shown to the anonymous public.
+    """See who belongs to the group, and so people's names anywhere on its pages: who runs
+    it, who wrote or organised what in it.
+
+    Personal data: never shown to the anonymous public, who read a public group's content
+    without names, nor to the invited of a secret group, who see only its home page.
+    """
     return is_network_member(user) and can_read_workspace(user, workspace)
 
 

@@ -52,10 +52,12 @@ def topic_list(
         topics = topics.filter(reply_count=0)
     if tag:
         topics = topics.filter(tags__slug=tag)
+    # Rows name authors only where the reader may see the workspace's members: the
+    # workspace comes with the category (one category's list has it already).
     related = (
         ["author", "last_post_author"]
         if one_category
-        else ["author", "last_post_author", "category"]
+        else ["author", "last_post_author", "category__workspace"]
     )
     topics = topics.select_related(*related).prefetch_related("tags")
     return topics.order_by("-is_pinned", "-last_post_at", "-pk")

@@ -442,3 +442,40 @@ def test_profile_shows_accepted_answers(client, network_category):
     client.force_login(asker)
     page = client.get(reverse("accounts:profile", args=[helper.pk])).content.decode()
     assert "1 réponse acceptée" in page or "1 accepted answer" in page
+
+
+def test_anonymous_visitors_read_a_public_group_without_peoples_names(client):
+    group = GroupFactory(visibility=Visibility.PUBLIC, forum_enabled=True, slug="entraide")
+    owner = MembershipFactory(
+        workspace=group,
+        role=MembershipRole.OWNER,
+        user=old_account(display_name="Odile Propriétaire"),
+    ).user
+    asker = MembershipFactory(workspace=group, user=old_account(display_name="Thomas Auteur")).user
+    helper = MembershipFactory(
+        workspace=group, user=old_account(display_name="Nadia Répondante")
+    ).user
+    category = services.category_create(actor=owner, workspace=group, name="Imprimantes")
+    topic = ask(category, asker, tags=["imprimante"])
+    answer = services.post_create(actor=helper, topic=topic, body="Installez `brlaser`.")
+    services.solution_set(actor=asker, topic=topic, post=answer)
+    pages = [
+        reverse("workspaces:detail", args=[group.slug]),
+        reverse("forum:workspace", args=[group.slug]),
+        category.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("forum:tag", args=["imprimante"]),
+    ]
+    names = ["Odile Propriétaire", "Thomas Auteur", "Nadia Répondante"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert [n for n in names if n in body] == [], url
+    assert "Installez" in client.get(topic.get_absolute_url()).content.decode()
+    # Signed in, a member of the network sees who runs the group and who wrote what.
+    client.force_login(old_account())
+    assert "Odile Propriétaire" in client.get(pages[0]).content.decode()
+    assert "Thomas Auteur" in client.get(pages[2]).content.decode()
+    topic_page = client.get(pages[3]).content.decode()
+    assert "Thomas Auteur" in topic_page and "Nadia Répondante" in topic_page
