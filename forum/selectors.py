@@ -114,9 +114,11 @@ def reacted_post_ids(user: User, posts: list[Post]) -> set[int]:
     return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
 
 
-def accepted_answers(user: User) -> int:
-    """How many of a person's answers were accepted as solutions (shown on profiles)."""
-    return Topic.objects.filter(solution__author=user, is_hidden=False).count()
+def accepted_answers(user: User, *, viewer) -> int:
+    """How many of a person's answers were accepted as solutions (shown on profiles),
+    counting only topics `viewer` may read: an answer in a secret group is not even
+    counted for those outside it."""
+    return topics_visible_to(viewer).filter(solution__author=user, is_hidden=False).count()
 
 
 @dataclass

@@ -213,3 +213,14 @@ def test_who_runs_the_group_is_named_to_those_who_may_see_its_members(client, vi
             continue
         named = "Odile Propriétaire" in response.content.decode()
         assert named == expected(role, visibility, JoinPolicy.REQUEST, False, "view_members"), role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("visibility", "policy", "archived"), WORLDS)
+def test_a_members_profile_lists_the_group_to_those_who_may_read_it(visibility, policy, archived):
+    from core.workspaces.selectors import user_groups
+
+    group, users = build_world(visibility, policy, archived)
+    for role in ROLES:
+        listed = group in user_groups(users["group_member"], viewer=users[role])
+        assert listed == expected(role, visibility, policy, archived, "read"), role
