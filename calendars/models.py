@@ -204,6 +204,59 @@ class EventException(models.Model):
         return f"{self.event} @ {self.original_start:%Y-%m-%d %H:%M}"
 
 
+class EventChange(models.Model):
+    """One line of a calendar's log: who added, changed or deleted which event, and what.
+
+    The event's title is kept, so a deleted event's line still says what it was; the
+    changes are the fields' values before and after, as text.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("added the event")
+        UPDATED = "updated", _("changed the event")
+        DELETED = "deleted", _("deleted the event")
+        OCCURRENCE_CANCELLED = "occurrence_cancelled", _("cancelled one occurrence")
+        OCCURRENCE_MOVED = "occurrence_moved", _("moved one occurrence")
+        OCCURRENCE_RESTORED = "occurrence_restored", _("put one occurrence back at its time")
+
+    calendar = models.ForeignKey(
+        Calendar, on_delete=models.CASCADE, related_name="changes", verbose_name=_("calendar")
+    )
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("event"),
+    )
+    event_title = models.CharField(_("event"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("what"), max_length=32, choices=Action.choices)
+    # The original start of the occurrence cancelled, moved or restored.
+    occurrence = models.DateTimeField(_("occurrence"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event change")
+        verbose_name_plural = _("event changes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["calendar", "-created_at"], name="eventchange_calendar_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_title} — {self.get_action_display()}"
+
+
 # --- Workshops ----------------------------------------------------------------------------------
 
 

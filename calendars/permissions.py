@@ -1,9 +1,13 @@
 """Who may read and write calendars, events and workshops: rules of the platform's authority.
 
 - A workspace's calendar is read by who may read the workspace's content, when its calendar
-  module is on, and written by who may contribute to it.
+  module is on; who may contribute to it adds events.
 - A place's calendar is public while the place is published; its editors (facilitators,
   local administrators of its commune, the coordinator) write it and run its workshops.
+- An event is changed or deleted by its author, while they may still add events there, and
+  by the calendar's moderators: a group's moderators, owners and overseers, a place's team,
+  the coordinator for the network's calendar, the owner of a personal desktop. They also
+  read the calendar's log of changes.
 - Activity figures: a place's editors see the place's, a local administrator their
   territory's, the coordinator the whole network's.
 """
@@ -38,11 +42,39 @@ def can_view_calendar(user, calendar: Calendar) -> bool:
 
 @rule(Calendar, "edit")
 def can_edit_calendar(user, calendar: Calendar) -> bool:
-    """Add, change and remove events."""
+    """Add events (changing them is the "edit" rule of the event)."""
     if calendar.place_id is not None:
         return can(user, "edit", calendar.place)
     workspace = calendar.workspace
     return workspace.has_module(Module.CALENDAR) and can(user, "contribute", workspace)
+
+
+@rule(Calendar, "moderate")
+def can_moderate_calendar(user, calendar: Calendar) -> bool:
+    """Change or delete anyone's events, read the log."""
+    if calendar.place_id is not None:
+        return can(user, "edit", calendar.place)
+    workspace = calendar.workspace
+    if not workspace.has_module(Module.CALENDAR):
+        return False
+    if workspace.kind == WorkspaceKind.PERSONAL:
+        return can(user, "contribute", workspace)  # its owner
+    # Group moderators, owners and overseers; the coordinator for the network.
+    return can(user, "moderate", workspace)
+
+
+@rule(Calendar, "view_log")
+def can_view_calendar_log(user, calendar: Calendar) -> bool:
+    if can_moderate_calendar(user, calendar):
+        return True
+    # An archived group's calendar is read-only; who may restore the group still reads its log.
+    workspace = calendar.workspace
+    return (
+        workspace is not None
+        and workspace.is_archived
+        and workspace.has_module(Module.CALENDAR)
+        and can(user, "unarchive", workspace)
+    )
 
 
 @rule(Calendar, "subscribe")
@@ -60,7 +92,11 @@ def can_view_event(user, event: Event) -> bool:
 
 @rule(Event, "edit")
 def can_edit_event(user, event: Event) -> bool:
-    return can_edit_calendar(user, event.calendar)
+    """Change, move, cancel or delete it: its author, while they may still add events to the
+    calendar, and the calendar's moderators (others' events are not theirs to rewrite)."""
+    calendar = event.calendar
+    own = is_network_member(user) and event.created_by_id == user.pk
+    return (own and can_edit_calendar(user, calendar)) or can_moderate_calendar(user, calendar)
 
 
 @rule(Workshop, "manage")

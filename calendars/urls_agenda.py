@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendriers/<int:pk>/", agenda.calendar_detail, name="calendar"),
     path("calendriers/<int:pk>/nouvel-evenement/", agenda.event_create, name="event_create"),
     path("calendriers/<int:pk>/abonnement/", agenda.calendar_feed, name="feed"),
+    path("calendriers/<int:pk>/journal/", agenda.calendar_log, name="calendar_log"),
     path("espaces/<slug:slug>/", agenda.workspace_calendar, name="workspace"),
     path("evenements/<int:pk>/", agenda.event_detail, name="event"),
     path("evenements/<int:pk>/modifier/", agenda.event_edit, name="event_edit"),

@@ -34,7 +34,7 @@ from django.db.models import Q, QuerySet
 from core import registry
 from core.accounts.models import Invitation, NetworkRole, User
 from core.notifications.models import Notification
-from core.territories.models import Territory
+from core.territories.models import Territory, TerritoryRole
 from core.workspaces.models import (
     JoinPolicy,
     Membership,
@@ -153,7 +153,7 @@ def membership_of(user: AnyUser, workspace: Workspace) -> Membership | None:
 
 def forget_cached_permissions(user: AnyUser) -> None:
     """Drop what `can` cached on the user object, after a change to their roles."""
-    for attr in ("_memberships", "_administered_territories"):
+    for attr in ("_memberships", "_administered_territories", "_held_territories"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -213,7 +213,12 @@ def can_read_workspace(user: AnyUser, workspace: Workspace) -> bool:
 
 @rule(Workspace, "view_members")
 def can_view_workspace_members(user: AnyUser, workspace: Workspace) -> bool:
-    # Who belongs to a group is personal data: never shown to the anonymous public.
+    """See who belongs to the group, and so people's names anywhere on its pages: who runs
+    it, who wrote or organised what in it.
+
+    Personal data: never shown to the anonymous public, who read a public group's content
+    without names, nor to the invited of a secret group, who see only its home page.
+    """
     return is_network_member(user) and can_read_workspace(user, workspace)
 
 
@@ -415,18 +420,40 @@ def can_view_user(user: AnyUser, person: User) -> bool:
     return person.is_active or can_manage_user(user, person)
 
 
+def held_territories(person: User) -> list[Territory]:
+    """The territories `person` administers, whether or not their account is open (cached)."""
+    cached = getattr(person, "_held_territories", None)
+    if cached is None:
+        cached = [
+            role.territory
+            for role in TerritoryRole.objects.filter(user=person).select_related("territory")
+        ]
+        person._held_territories = cached
+    return cached
+
+
+def _strictly_inside(territory: Territory, owns: list[Territory]) -> bool:
+    return any(own.pk != territory.pk and own.contains(territory) for own in owns)
+
+
 @rule(User, "manage")
 def can_manage_user(user: AnyUser, person: User) -> bool:
-    """Deactivate, change the role or home territory of an account."""
+    """Deactivate, change the role or home territory of an account.
+
+    A local administrator manages the accounts living in their territory, but not one that
+    administers a territory not strictly inside one of theirs: a peer, someone above them
+    or someone of another territory answers to the coordinator or to who is above them.
+    """
     if not is_network_member(user) or person.pk == user.pk:
         return False
     if is_coordinator(user):
         return True
     if person.network_role == NetworkRole.COORDINATOR:
         return False
-    return person.home_territory_id is not None and administers_territory(
-        user, person.home_territory
-    )
+    if person.home_territory_id is None or not administers_territory(user, person.home_territory):
+        return False
+    owns = administered_territories(user)
+    return all(_strictly_inside(held, owns) for held in held_territories(person))
 
 
 @rule(User, "edit_profile")
@@ -442,7 +469,11 @@ def users_managed_by(user: AnyUser) -> QuerySet[User]:
     scope = administered_scope(user, "home_territory__")
     if scope is None:
         return qs
-    return qs.exclude(network_role=NetworkRole.COORDINATOR).filter(scope)
+    below = Q(pk__in=[])
+    for own in administered_territories(user):
+        below |= own.scope_q("territory__") & ~Q(territory=own)
+    outranking = TerritoryRole.objects.exclude(below).values("user_id")
+    return qs.exclude(network_role=NetworkRole.COORDINATOR).filter(scope).exclude(pk__in=outranking)
 
 
 @rule(Territory, "administer")

@@ -11,7 +11,8 @@ from core.registry import DemoContext, SearchResult
 def profile_solutions(request, person) -> dict:
     from forum.selectors import accepted_answers
 
-    return {"accepted_answers": accepted_answers(person)}
+    # Counted in the topics the viewer may read: not an answer given in a secret group.
+    return {"accepted_answers": accepted_answers(person, viewer=request.user)}
 
 
 def search_topics(user, query: str) -> list[SearchResult]:

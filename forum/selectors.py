@@ -52,10 +52,12 @@ def topic_list(
         topics = topics.filter(reply_count=0)
     if tag:
         topics = topics.filter(tags__slug=tag)
+    # Rows name authors only where the reader may see the workspace's members: the
+    # workspace comes with the category (one category's list has it already).
     related = (
         ["author", "last_post_author"]
         if one_category
-        else ["author", "last_post_author", "category"]
+        else ["author", "last_post_author", "category__workspace"]
     )
     topics = topics.select_related(*related).prefetch_related("tags")
     return topics.order_by("-is_pinned", "-last_post_at", "-pk")
@@ -112,9 +114,11 @@ def reacted_post_ids(user: User, posts: list[Post]) -> set[int]:
     return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
 
 
-def accepted_answers(user: User) -> int:
-    """How many of a person's answers were accepted as solutions (shown on profiles)."""
-    return Topic.objects.filter(solution__author=user, is_hidden=False).count()
+def accepted_answers(user: User, *, viewer) -> int:
+    """How many of a person's answers were accepted as solutions (shown on profiles),
+    counting only topics `viewer` may read: an answer in a secret group is not even
+    counted for those outside it."""
+    return topics_visible_to(viewer).filter(solution__author=user, is_hidden=False).count()
 
 
 @dataclass

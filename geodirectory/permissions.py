@@ -12,6 +12,7 @@ from core.permissions import (
     is_network_member,
     rule,
 )
+from core.territories.models import Territory
 from geodirectory.models import Place
 
 
@@ -35,8 +36,18 @@ def can_view_place(user, place: Place) -> bool:
 
 @rule(None, "create_place")
 def can_create_place(user, _obj) -> bool:
-    """The coordinator and local administrators add places (in their territory)."""
+    """The coordinator and local administrators add places (in their territory: see
+    "put_place")."""
     return is_administrator(user)
+
+
+@rule(Territory, "put_place")
+def can_put_place_in_territory(user, territory: Territory) -> bool:
+    """Create a place in this territory, or move one into it: the coordinator anywhere, a
+    local administrator inside their territory. A place's territory decides whose figures
+    its workshops count in and which administrators run it, so its facilitators do not move
+    it to another territory themselves."""
+    return administers_territory(user, territory)
 
 
 def places_editable_by(user) -> QuerySet[Place]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from core.accounts.models import User
-from core.permissions import require
+from core.permissions import can, is_coordinator, require, users_managed_by
 from core.territories.models import PostalCode, Territory, TerritoryKind
 from geodirectory.models import GeocodingPrecision, Place, PlaceRevision
 
@@ -77,6 +79,59 @@ def record(place: Place, *, author: User | None, origin: str, changes: dict) -> 
         PlaceRevision.objects.create(place=place, author=author, origin=origin, changes=changes)
 
 
+def _moved(place: Place, stored: Place) -> bool:
+    """Whether the edit changed the commune or postcode."""
+    return (place.code_postal, place.commune) != (stored.code_postal, stored.commune)
+
+
+def _check_territory(actor: User | None, place: Place, stored: Place | None) -> None:
+    """A place goes only where the actor may put it (see the "put_place" rule)."""
+    if stored is not None and place.territory_id == stored.territory_id:
+        return  # edits that do not move the place stay its editors' business
+    if is_coordinator(actor):
+        return
+    if place.territory is None:
+        raise ValidationError(
+            {
+                "commune": _("No commune named %(commune)s has the postcode %(postcode)s.")
+                % {"commune": place.commune, "postcode": place.code_postal}
+            },
+            code="unknown_commune",
+        )
+    if not can(actor, "put_place", place.territory):
+        raise ValidationError(
+            {
+                "commune": _(
+                    "Only the local administrators of %(commune)s and the network's "
+                    "coordinator may put a place there: ask them."
+                )
+                % {"commune": place.territory}
+            },
+            code="territory",
+        )
+
+
+def _check_facilitators(actor: User | None, place: Place, facilitators: list[User]) -> None:
+    """Administrators attach the facilitators whose accounts they manage (a place's
+    facilitators run its workshops, counted in its territory's figures)."""
+    if is_coordinator(actor):
+        return
+    current = set(place.facilitators.values_list("pk", flat=True)) if place.pk else set()
+    added = {user.pk for user in facilitators} - current
+    managed = set(users_managed_by(actor).filter(pk__in=added).values_list("pk", flat=True))
+    refused = [user for user in facilitators if user.pk in added - managed]
+    if refused:
+        raise ValidationError(
+            {
+                "facilitators": _(
+                    "You may only add facilitators whose accounts you manage, not %(names)s."
+                )
+                % {"names": ", ".join(str(user) for user in refused)}
+            },
+            code="facilitators",
+        )
+
+
 @transaction.atomic
 def place_save(
     *,
@@ -89,22 +144,40 @@ def place_save(
     """Validate and save a new or edited place, record what changed, locate it if needed.
 
     `place` carries the new values (a form or the import set them); the stored row is
-    read again to compute the change.
+    read again to compute the change. Unless `check_permission` is off (imports, the
+    demo), the actor must be allowed to edit it, to put it in its territory (rule
+    "put_place") and to attach its new facilitators.
     """
     creating = place.pk is None
     if check_permission:
         require(actor, "create_place" if creating else "edit", None if creating else place)
-    before = {} if creating else snapshot(Place.objects.get(pk=place.pk))
+    stored = None if creating else Place.objects.select_related("territory").get(pk=place.pk)
+    before = {} if creating else snapshot(stored)
     if origin in (PlaceRevision.Origin.EXTRANET, PlaceRevision.Origin.ADMIN):
         # The schema's date_maj is the date the data was last checked: now.
         place.date_maj = timezone.localdate()
     if not place.slug:
         place.slug = unique_slug(place.nom, place.commune, exclude_pk=place.pk)
+    if stored is not None and origin != PlaceRevision.Origin.IMPORT and _moved(place, stored):
+        # A new commune or postcode with the old INSEE code (the members' form does not
+        # show it) would keep the place in its old commune: find the commune again. An
+        # import's INSEE code is the source's data and stays.
+        if place.code_insee == stored.code_insee:
+            place.code_insee = ""
+        # The old coordinates belong to the old commune: locate it again, unless they were
+        # changed with it.
+        if (place.latitude, place.longitude) == (stored.latitude, stored.longitude):
+            place.latitude = place.longitude = None
+            place.geocoding_precision = GeocodingPrecision.NONE
     place.territory = resolve_commune(
         code_insee=place.code_insee, code_postal=place.code_postal, commune=place.commune
     )
     if place.territory and not place.code_insee:
         place.code_insee = place.territory.code
+    if check_permission:
+        _check_territory(actor, place, stored)
+        if facilitators is not None:
+            _check_facilitators(actor, place, facilitators)
     if place.is_located and place.geocoding_precision == GeocodingPrecision.NONE:
         place.geocoding_precision = (
             GeocodingPrecision.MANUAL

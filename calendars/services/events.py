@@ -3,7 +3,8 @@
 Each service asks the permission authority first. Workshop sessions are events too, but they
 are changed with their workshop (`calendars.services.workshops`): refused here. Every change
 a calendar client must see bumps the event's SEQUENCE, so subscribed clients update the event
-instead of keeping a stale copy.
+instead of keeping a stale copy. Every change is logged (`EventChange`: who, when, what),
+for the calendar's moderators.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calendars.models import Calendar, Event, EventException, FeedToken
-from calendars.recurrence import is_occurrence
+from calendars.models import Calendar, Event, EventChange, EventException, FeedToken
+from calendars.recurrence import PARIS, is_occurrence
 from core.accounts.models import User
 from core.permissions import require
 
@@ -73,6 +74,53 @@ def _refuse_session(event: Event) -> None:
         raise ValidationError(_("A workshop session is changed from its workshop's page."))
 
 
+# What the log compares, in the order the form shows it.
+LOGGED_FIELDS = (
+    "title",
+    "start",
+    "end",
+    "location",
+    "online_url",
+    "description",
+    "repeat_every_weeks",
+    "repeat_until",
+)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(PARIS).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _snapshot(event: Event) -> dict[str, str]:
+    return {name: _as_text(getattr(event, name)) for name in LOGGED_FIELDS}
+
+
+def _log(
+    *,
+    actor: User,
+    event: Event,
+    action: str,
+    changes: dict | None = None,
+    occurrence: datetime | None = None,
+    deleted: bool = False,
+) -> EventChange:
+    return EventChange.objects.create(
+        calendar_id=event.calendar_id,
+        event=None if deleted else event,
+        event_title=event.title,
+        actor=actor,
+        action=action,
+        occurrence=occurrence,
+        changes=changes or {},
+    )
+
+
 def _bump_sequence(event: Event) -> None:
     Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
     event.refresh_from_db(fields=["sequence"])
@@ -108,6 +156,7 @@ def event_create(
     _check_schedule(event, new_start=True)
     event.full_clean()
     event.save()
+    _log(actor=actor, event=event, action=EventChange.Action.CREATED)
     return event
 
 
@@ -127,6 +176,7 @@ def event_update(
 ) -> Event:
     require(actor, "edit", event)
     _refuse_session(event)
+    before = _snapshot(event)
     # A past event may still be corrected; only moving its start into the past is refused.
     new_start = start != event.start and start < timezone.now()
     event.title = title
@@ -145,6 +195,10 @@ def event_update(
     if stale:
         EventException.objects.filter(pk__in=stale).delete()
     _bump_sequence(event)
+    after = _snapshot(event)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        _log(actor=actor, event=event, action=EventChange.Action.UPDATED, changes=changes)
     return event
 
 
@@ -152,6 +206,7 @@ def event_update(
 def event_delete(*, actor: User, event: Event) -> None:
     require(actor, "edit", event)
     _refuse_session(event)
+    _log(actor=actor, event=event, action=EventChange.Action.DELETED, deleted=True)
     event.delete()
 
 
@@ -174,6 +229,12 @@ def occurrence_cancel(*, actor: User, event: Event, original_start: datetime) ->
         defaults={"is_cancelled": True, "start": None, "end": None},
     )
     _bump_sequence(event)
+    _log(
+        actor=actor,
+        event=event,
+        action=EventChange.Action.OCCURRENCE_CANCELLED,
+        occurrence=original_start,
+    )
     return exception
 
 
@@ -191,12 +252,25 @@ def occurrence_move(
     exception = EventException.objects.filter(event=event, original_start=original_start).first()
     if exception is None:
         exception = EventException(event=event, original_start=original_start)
+        before = {"start": original_start, "end": original_start + event.duration}
+    else:
+        before = {"start": exception.start, "end": exception.end}
     exception.is_cancelled = False
     exception.start = start
     exception.end = end
     exception.full_clean()
     exception.save()
     _bump_sequence(event)
+    _log(
+        actor=actor,
+        event=event,
+        action=EventChange.Action.OCCURRENCE_MOVED,
+        occurrence=original_start,
+        changes={
+            name: [_as_text(before[name]), _as_text(value)]
+            for name, value in (("start", start), ("end", end))
+        },
+    )
     return exception
 
 
@@ -210,6 +284,12 @@ def occurrence_restore(*, actor: User, event: Event, original_start: datetime) -
     ).delete()
     if deleted:
         _bump_sequence(event)
+        _log(
+            actor=actor,
+            event=event,
+            action=EventChange.Action.OCCURRENCE_RESTORED,
+            occurrence=original_start,
+        )
 
 
 # --- Private feeds ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calendars.forms.events import EventForm, OccurrenceMoveForm
-from calendars.models import Calendar, Event, EventException, FeedToken
+from calendars.models import Calendar, Event, EventChange, EventException, FeedToken
 from calendars.permissions import agenda_calendars
 from calendars.recurrence import (
     PARIS,
@@ -50,6 +51,8 @@ LIST_DAYS = 28
 PALETTE_SIZE = 8
 UPCOMING_SHOWN = 12
 UPCOMING_HORIZON = timedelta(days=366)
+LOG_PER_PAGE = 30
+HISTORY_SHOWN = 20
 
 CALENDARS = Calendar.objects.select_related("workspace", "place")
 EVENTS = Event.objects.select_related("calendar__workspace", "calendar__place", "workshop__place")
@@ -210,6 +213,7 @@ def _calendar_page(request: HttpRequest, calendar: Calendar) -> HttpResponse:
         {
             "calendar": calendar,
             "may_edit": can(request.user, "edit", calendar),
+            "may_view_log": can(request.user, "view_log", calendar),
             "may_subscribe": can(request.user, "subscribe", calendar),
             "public_feed_url": _public_feed_url(calendar),
         }
@@ -281,6 +285,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         upcoming = expand_event(event, now, now + UPCOMING_HORIZON)
         upcoming.sort(key=lambda o: o.start)
         upcoming = upcoming[:UPCOMING_SHOWN]
+    history = None
+    if can(request.user, "view_log", event.calendar):
+        history = _log_entries(event.changes.select_related("actor")[:HISTORY_SHOWN])
     return render(
         request,
         "calendars/agenda/event_detail.html",
@@ -289,6 +296,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "calendar": event.calendar,
             "occurrence": occurrence,
             "upcoming": upcoming,
+            "history": history,
             "may_edit": event.workshop_id is None and can(request.user, "edit", event),
             "may_edit_session": event.workshop_id is not None
             and can(request.user, "manage", event.workshop),
@@ -431,6 +439,36 @@ def occurrence_restore(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     )
     messages.success(request, _("This occurrence is back at its usual time."))
     return redirect(_occurrence_url(occurrence))
+
+
+# --- The log ---------------------------------------------------------------------------------
+
+
+def _log_entries(changes) -> list[dict]:
+    """Log lines with their changes labelled as the event form labels its fields."""
+    labels = {name: Event._meta.get_field(name).verbose_name for name in services.LOGGED_FIELDS}
+    return [
+        {
+            "change": change,
+            "fields": [
+                {"label": labels.get(name, name), "old": old, "new": new}
+                for name, (old, new) in change.changes.items()
+            ],
+        }
+        for change in changes
+    ]
+
+
+def calendar_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who added, changed or deleted which event: for the calendar's moderators."""
+    calendar = get_object_or_deny(request, CALENDARS, "view_log", pk=pk)
+    changes = EventChange.objects.filter(calendar=calendar).select_related("actor", "event")
+    page = Paginator(changes, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "calendars/agenda/calendar_log.html",
+        {"calendar": calendar, "page_obj": page, "entries": _log_entries(page.object_list)},
+    )
 
 
 # --- Private feed ----------------------------------------------------------------------------

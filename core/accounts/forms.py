@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
 from core.accounts.models import User
-from core.territories.forms import TerritoryChoiceField
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
@@ -52,15 +51,12 @@ class ProfileForm(forms.ModelForm):
         required=False,
         help_text=_("Separate skills with commas, e.g. Linux, accessibility, e-administration."),
     )
-    home_territory = TerritoryChoiceField(
-        label=_("Home territory"),
-        required=False,
-        help_text=_("Your commune, intercommunality or département."),
-    )
 
     class Meta:
         model = User
-        fields = ["display_name", "handle", "bio", "photo", "skills", "home_territory"]
+        # Not the home territory: it decides which local administrator manages the account,
+        # so only those who manage it change it (the profile page says whom to ask).
+        fields = ["display_name", "handle", "bio", "photo", "skills"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4}), "photo": forms.ClearableFileInput}
 
     def clean_photo(self):

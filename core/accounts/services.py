@@ -209,7 +209,12 @@ def invitation_accept(*, token: str, display_name: str, password: str) -> tuple[
 
 @transaction.atomic
 def profile_update(*, user: User, actor: User, **fields) -> User:
+    """One's own profile: name, handle, presentation, photo, skills."""
     require(actor, "edit_profile", user)
+    if "home_territory" in fields:
+        # The home territory decides which local administrator manages the account: only
+        # those who manage it change it (`user_update_role`), or one could leave their reach.
+        require(actor, "manage", user)
     skills = fields.pop("skills", None)
     for name, value in fields.items():
         setattr(user, name, value)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.accounts import services
 from core.accounts.forms import InvitationAcceptForm, ProfileForm
 from core.accounts.models import Invitation, User
+from core.accounts.selectors import account_managers
 from core.views import get_object_or_deny, require_or_deny
 from core.workspaces.selectors import user_groups
 
@@ -98,11 +99,14 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 bio=data["bio"],
                 photo=photo if photo is not False else "",
                 skills=data["skills"],
-                home_territory=data["home_territory"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile_edit")
-    return render(request, "accounts/profile_form.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile_form.html",
+        {"form": form, "managers": account_managers(user)},
+    )

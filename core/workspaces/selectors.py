@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core import registry
 from core.accounts.models import User
-from core.permissions import workspaces_visible_to
+from core.permissions import workspaces_readable_by, workspaces_visible_to
 from core.workspaces.models import (
     Membership,
     MembershipRole,
@@ -69,9 +69,13 @@ def pending_invitations_for(user: User) -> QuerySet[Membership]:
 
 
 def user_groups(person: User, *, viewer) -> QuerySet[Workspace]:
-    """The groups `person` is an active member of, among those `viewer` may see."""
+    """The groups `person` is an active member of, among those `viewer` may read.
+
+    Read, not merely see: the invited of a secret group see its home page (to answer the
+    invitation), which does not make the group listable on its members' profiles.
+    """
     return (
-        workspaces_visible_to(viewer)
+        workspaces_readable_by(viewer)
         .filter(
             kind=WorkspaceKind.GROUP,
             memberships__user=person,

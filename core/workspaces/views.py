@@ -126,7 +126,10 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "group": group,
         "membership": membership,
-        "owners": selectors.group_memberships(group).filter(role=MembershipRole.OWNER)[:10],
+        # Who runs the group is shown as its members are ("view_members").
+        "owners": selectors.group_memberships(group).filter(role=MembershipRole.OWNER)[:10]
+        if can(request.user, "view_members", group)
+        else [],
         "member_count": group.memberships.active().count(),
         "join_form": JoinRequestForm(),
         "modules": selectors.module_menu(group),

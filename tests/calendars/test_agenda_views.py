@@ -278,7 +278,11 @@ def test_a_non_member_cannot_add_to_a_groups_calendar(client, group):
 def test_edit_bumps_sequence_and_delete_asks_first(client, group, member):
     calendar = calendar_for_workspace(group)
     event = Event.objects.create(
-        calendar=calendar, title="Avant", start=soon(), end=soon() + timedelta(hours=1)
+        calendar=calendar,
+        title="Avant",
+        start=soon(),
+        end=soon() + timedelta(hours=1),
+        created_by=member,
     )
     client.force_login(member)
     edit = reverse("agenda:event_edit", args=[event.pk])
@@ -305,6 +309,7 @@ def test_cancel_and_move_one_occurrence_of_a_repeating_event(client, group, memb
         start=start,
         end=start + timedelta(hours=1),
         repeat_every_weeks=1,
+        created_by=member,
     )
     client.force_login(member)
     second, third = start + timedelta(7), start + timedelta(14)

@@ -7,11 +7,13 @@ import io
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from PIL import Image
 
 from core.accounts.models import NetworkPolicy
-from core.accounts.services import network_policy_update
+from core.accounts.services import network_policy_update, profile_update
+from core.permissions import can
 from core.workspaces.models import WorkspaceKind
 from tests.factories import PASSWORD, UserFactory, coordinator, france, local_admin
 
@@ -110,7 +112,6 @@ def _png(size=(10, 10)) -> io.BytesIO:
 
 
 def test_profile_edit_with_photo_and_skills(client):
-    places = france()
     user = UserFactory()
     client.force_login(user)
     response = client.post(
@@ -120,7 +121,6 @@ def test_profile_edit_with_photo_and_skills(client):
             "handle": "sophie-g",
             "bio": "Animatrice",
             "skills": "Linux, accessibilité",
-            "home_territory": "25388",
             "photo": _png(),
         },
     )
@@ -128,12 +128,56 @@ def test_profile_edit_with_photo_and_skills(client):
     user.refresh_from_db()
     assert user.display_name == "Sophie G."
     assert user.handle == "sophie-g"
-    assert user.home_territory == places["montbeliard"]
     assert sorted(s.name for s in user.skills.all()) == ["Linux", "accessibilité"]
     photo = client.get(reverse("accounts:profile_photo", args=[user.pk]))
     assert photo.status_code == 200
     client.logout()
     assert client.get(reverse("accounts:profile_photo", args=[user.pk])).status_code == 302
+
+
+def test_one_cannot_move_out_of_ones_administrators_reach(client):
+    places = france()
+    admin = local_admin(places["pma"], display_name="Martine")
+    user = UserFactory(home_territory=places["montbeliard"], display_name="Avant")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Après", "handle": user.handle, "home_territory": "46127"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.display_name == "Après"
+    assert user.home_territory == places["montbeliard"]
+    assert can(admin, "manage", user)
+    with pytest.raises(PermissionDenied):
+        profile_update(user=user, actor=user, home_territory=places["gourdon"])
+    user.refresh_from_db()
+    assert user.home_territory == places["montbeliard"]
+
+
+def test_the_profile_form_shows_the_home_territory_and_whom_to_ask(client):
+    places = france()
+    local_admin(places["pma"], display_name="Martine Pays", email="martine@pma.fr")
+    local_admin(places["lot"], display_name="Luc Lot", email="luc@lot.fr")
+    user = UserFactory(home_territory=places["montbeliard"])
+    client.force_login(user)
+    page = client.get(reverse("accounts:profile_edit")).content.decode()
+    assert 'name="home_territory"' not in page
+    assert "Montbéliard" in page
+    assert "Martine Pays" in page and "mailto:martine@pma.fr" in page
+    assert "Luc Lot" not in page
+    coordinator(display_name="Claire Coord", email="claire@reseau.fr")
+    user.home_territory = places["gourdon"]
+    user.save()
+    page = client.get(reverse("accounts:profile_edit")).content.decode()
+    assert "Luc Lot" in page and "Martine Pays" not in page
+    # Without a home territory, no local administrator manages the account: the
+    # coordinator is the one to ask.
+    user.home_territory = None
+    user.save()
+    page = client.get(reverse("accounts:profile_edit")).content.decode()
+    assert "Claire Coord" in page and "mailto:claire@reseau.fr" in page
+    assert "Luc Lot" not in page
 
 
 def test_a_file_that_is_not_a_picture_is_refused_and_the_profile_kept(client):

@@ -195,3 +195,32 @@ def test_posting_a_refused_action_changes_nothing(client, role):
     assert response.status_code in {302, 403}
     after = list(group.memberships.values_list("user_id", "status", "role").order_by("user_id"))
     assert after == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", Visibility.values)
+def test_who_runs_the_group_is_named_to_those_who_may_see_its_members(client, visibility):
+    group, users = build_world(visibility, JoinPolicy.REQUEST, archived=False)
+    owner = users["group_owner"]
+    owner.display_name = "Odile Propriétaire"
+    owner.save()
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        response = client.get(reverse("workspaces:detail", args=[group.slug]))
+        if response.status_code != 200:
+            continue
+        named = "Odile Propriétaire" in response.content.decode()
+        assert named == expected(role, visibility, JoinPolicy.REQUEST, False, "view_members"), role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("visibility", "policy", "archived"), WORLDS)
+def test_a_members_profile_lists_the_group_to_those_who_may_read_it(visibility, policy, archived):
+    from core.workspaces.selectors import user_groups
+
+    group, users = build_world(visibility, policy, archived)
+    for role in ROLES:
+        listed = group in user_groups(users["group_member"], viewer=users[role])
+        assert listed == expected(role, visibility, policy, archived, "read"), role

@@ -101,7 +101,9 @@ def france() -> dict[str, Territory]:
 
 
 def local_admin(territory: Territory, **kwargs) -> User:
-    user = UserFactory(home_territory=territory, **kwargs)
+    """A local administrator of `territory`, living there unless `home_territory` says."""
+    kwargs.setdefault("home_territory", territory)
+    user = UserFactory(**kwargs)
     TerritoryRole.objects.create(user=user, territory=territory)
     return user
 

@@ -72,7 +72,7 @@ def test_ask_answer_accept_and_the_solution_shows_under_the_question(client, net
     solution_at = page.index(f'id="solution-{answer.pk}"')
     assert question_at < solution_at < page.index("Pareil chez nous.")
     assert Notification.objects.filter(recipient=helper, verb=Verb.FORUM_SOLUTION).exists()
-    assert accepted_answers(helper) == 1
+    assert accepted_answers(helper, viewer=asker) == 1
 
 
 def test_only_the_asker_or_a_moderator_accepts_a_solution(client, network_category):
@@ -548,3 +548,71 @@ def test_profile_shows_accepted_answers(client, network_category):
     client.force_login(asker)
     page = client.get(reverse("accounts:profile", args=[helper.pk])).content.decode()
     assert "1 réponse acceptée" in page or "1 accepted answer" in page
+
+
+def test_anonymous_visitors_read_a_public_group_without_peoples_names(client):
+    group = GroupFactory(visibility=Visibility.PUBLIC, forum_enabled=True, slug="entraide")
+    owner = MembershipFactory(
+        workspace=group,
+        role=MembershipRole.OWNER,
+        user=old_account(display_name="Odile Propriétaire"),
+    ).user
+    asker = MembershipFactory(workspace=group, user=old_account(display_name="Thomas Auteur")).user
+    helper = MembershipFactory(
+        workspace=group, user=old_account(display_name="Nadia Répondante")
+    ).user
+    category = services.category_create(actor=owner, workspace=group, name="Imprimantes")
+    topic = ask(category, asker, tags=["imprimante"])
+    answer = services.post_create(actor=helper, topic=topic, body="Installez `brlaser`.")
+    services.solution_set(actor=asker, topic=topic, post=answer)
+    pages = [
+        reverse("workspaces:detail", args=[group.slug]),
+        reverse("forum:workspace", args=[group.slug]),
+        category.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("forum:tag", args=["imprimante"]),
+    ]
+    names = ["Odile Propriétaire", "Thomas Auteur", "Nadia Répondante"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert [n for n in names if n in body] == [], url
+    assert "Installez" in client.get(topic.get_absolute_url()).content.decode()
+    # Signed in, a member of the network sees who runs the group and who wrote what.
+    client.force_login(old_account())
+    assert "Odile Propriétaire" in client.get(pages[0]).content.decode()
+    assert "Thomas Auteur" in client.get(pages[2]).content.decode()
+    topic_page = client.get(pages[3]).content.decode()
+    assert "Thomas Auteur" in topic_page and "Nadia Répondante" in topic_page
+
+
+def test_profiles_list_and_count_only_what_the_viewer_may_read(client, network_category):
+    secret = GroupFactory(name="Cellule discrète", visibility=Visibility.SECRET, forum_enabled=True)
+    owner = MembershipFactory(workspace=secret, role=MembershipRole.OWNER, user=old_account()).user
+    helper = MembershipFactory(workspace=secret, user=old_account()).user
+    invited = MembershipFactory(workspace=secret, status="invited", user=old_account()).user
+    outsider = old_account()
+    # One accepted answer in the network's forum, one in the secret group's.
+    topic = ask(network_category, old_account())
+    services.solution_set(
+        actor=topic.author,
+        topic=topic,
+        post=services.post_create(actor=helper, topic=topic, body="Réponse publique"),
+    )
+    secret_category = services.category_create(actor=owner, workspace=secret, name="Projets")
+    hidden = ask(secret_category, owner, title="Question discrète")
+    services.solution_set(
+        actor=owner,
+        topic=hidden,
+        post=services.post_create(actor=helper, topic=hidden, body="Réponse discrète"),
+    )
+    assert accepted_answers(helper, viewer=outsider) == 1
+    assert accepted_answers(helper, viewer=invited) == 1
+    assert accepted_answers(helper, viewer=owner) == 2
+    profile = reverse("accounts:profile", args=[helper.pk])
+    for viewer, count, listed in ((outsider, 1, False), (invited, 1, False), (owner, 2, True)):
+        client.force_login(viewer)
+        page = client.get(profile).content.decode()
+        assert ("Cellule discrète" in page) == listed
+        assert f"{count} réponses acceptées" in page or f"{count} réponse acceptée" in page

@@ -7,12 +7,14 @@ import io
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image
 
 from core.territories.models import Territory
 from geodirectory.geocoding import GeocodingError
 from geodirectory.models import GeocodingPrecision, Place, PlaceRevision
+from geodirectory.permissions import places_editable_by
 from geodirectory.services import place_save
 from tests.factories import PlaceFactory, UserFactory, coordinator, local_admin
 
@@ -289,3 +291,166 @@ def test_ban_errors_are_translated_sentences():
         pytest.raises(GeocodingError, match="adresse"),
     ):
         ban("1 rue de la Paix Paris")
+
+
+# --- A place belongs to a territory: who may put it there -------------------------------------
+
+
+def creation_data(**changes) -> dict:
+    data = {
+        "nom": "Médiathèque de Gourdon",
+        "adresse": "Place Saint-Pierre",
+        "code_postal": "46300",
+        "commune": "Gourdon",
+        "pivot": "21460127000019",
+        "services": ["Accès internet et matériel informatique"],
+        "is_published": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_local_admin_cannot_create_a_place_outside_their_territory(client, people):
+    # Pays de Montbéliard's administrator, a place in Gourdon (Lot).
+    client.force_login(people["admin_here"])
+    response = client.post(reverse("geodirectory:place_create"), creation_data())
+    assert response.status_code == 200
+    assert "Gourdon" in response.content.decode()
+    assert not Place.objects.filter(nom="Médiathèque de Gourdon").exists()
+
+
+def test_a_local_admin_cannot_create_a_place_whose_commune_is_unknown(client, people):
+    client.force_login(people["admin_here"])
+    response = client.post(
+        reverse("geodirectory:place_create"),
+        creation_data(code_postal="99999", commune="Nulle-Part"),
+    )
+    assert response.status_code == 200
+    assert not Place.objects.filter(nom="Médiathèque de Gourdon").exists()
+
+
+def test_the_coordinator_creates_a_place_anywhere(client, people):
+    client.force_login(people["coordinator"])
+    response = client.post(reverse("geodirectory:place_create"), creation_data())
+    assert response.status_code == 302
+    place = Place.objects.get(nom="Médiathèque de Gourdon")
+    assert place.territory.code == "46127"
+
+
+def test_a_local_admin_attaches_only_facilitators_they_manage(client, people):
+    lot_facilitator = UserFactory(home_territory=Territory.objects.get(code="46127"))
+    place = Place(
+        id_schema="bethoncourt",
+        pivot="21250057000019",
+        nom="Médiathèque de Bethoncourt",
+        adresse="2 rue de la Libération",
+        code_postal="25200",
+        commune="Bethoncourt",
+        date_maj="2026-10-01",
+        latitude=47.53,
+        longitude=6.8,
+    )
+    with pytest.raises(ValidationError) as refused:
+        place_save(place=place, actor=people["admin_here"], facilitators=[lot_facilitator])
+    assert "facilitators" in refused.value.error_dict
+    assert not Place.objects.filter(id_schema="bethoncourt").exists()
+
+
+def test_a_local_admin_cannot_move_a_place_out_of_their_territory(client, people):
+    place = montbeliard_place(nom="EPN du Centre")
+    client.force_login(people["admin_here"])
+    response = client.post(
+        reverse("geodirectory:place_edit", args=[place.pk]),
+        form_data(place, code_postal="46300", commune="Gourdon"),
+    )
+    assert response.status_code == 200
+    place.refresh_from_db()
+    assert (place.commune, place.code_insee, place.territory.code) == (
+        "Montbéliard",
+        "25388",
+        "25388",
+    )
+
+
+def test_a_facilitator_cannot_move_their_place_to_another_territory(client, people):
+    place = montbeliard_place(nom="EPN du Centre")
+    place.facilitators.add(people["facilitator_here"])
+    client.force_login(people["facilitator_here"])
+    response = client.post(
+        reverse("geodirectory:place_edit", args=[place.pk]),
+        form_data(place, code_postal="46300", commune="Gourdon"),
+    )
+    assert response.status_code == 200
+    place.refresh_from_db()
+    assert place.territory.code == "25388"
+    # Within the same commune, the facilitator edits as before.
+    response = client.post(
+        reverse("geodirectory:place_edit", args=[place.pk]),
+        form_data(place, adresse="3 rue de la Mairie"),
+    )
+    assert response.status_code == 302
+
+
+def test_changing_the_commune_updates_the_insee_code_and_the_territory(client, people):
+    place = montbeliard_place(nom="EPN du Centre")
+    client.force_login(people["admin_here"])
+    # Bethoncourt shares Montbéliard's postcode: the name tells them apart.
+    response = client.post(
+        reverse("geodirectory:place_edit", args=[place.pk]),
+        form_data(place, commune="Bethoncourt"),
+    )
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert (place.code_insee, place.territory.code) == ("25057", "25057")
+    revision = place.revisions.latest("created_at")
+    assert revision.changes["code_insee"] == ["25388", "25057"]
+
+
+def test_changing_the_postcode_and_commune_moves_the_place_for_the_coordinator(
+    client, people, django_capture_on_commit_callbacks
+):
+    place = montbeliard_place(nom="EPN du Centre")
+    client.force_login(people["coordinator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("geodirectory:place_edit", args=[place.pk]),
+            form_data(place, code_postal="46300", commune="Gourdon"),
+        )
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert (place.code_insee, place.territory.code) == ("46127", "46127")
+    # Montbéliard's coordinates went with the old commune: located again, in Gourdon.
+    assert place.geocoding_precision == GeocodingPrecision.COMMUNE
+    assert (place.latitude, place.longitude) == (44.7348, 1.37713)
+    assert place in places_editable_by(people["admin_elsewhere"])
+    assert place not in places_editable_by(people["admin_here"])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_edits_and_who_puts_places_where_and_the_list_agrees(people, role):
+    from django.contrib.auth.models import AnonymousUser
+
+    from core.permissions import can
+
+    montbeliard = Territory.objects.get(kind="commune", code="25388")
+    gourdon = Territory.objects.get(kind="commune", code="46127")
+    here = montbeliard_place(nom="Ici")
+    here.facilitators.add(people["facilitator_here"])
+    elsewhere = PlaceFactory(nom="Ailleurs", commune="Gourdon", code_postal="46300")
+    elsewhere.territory = gourdon
+    elsewhere.save()
+    user = AnonymousUser() if role == "anonymous" else people[role]
+    edits = {
+        here: role in {"facilitator_here", "admin_here", "coordinator"},
+        elsewhere: role in {"admin_elsewhere", "coordinator"},
+    }
+    editable = set(places_editable_by(user))
+    for place, allowed in edits.items():
+        assert can(user, "edit", place) == allowed, place
+        assert (place in editable) == allowed, place
+    puts = {
+        montbeliard: role in {"admin_here", "coordinator"},
+        gourdon: role in {"admin_elsewhere", "coordinator"},
+    }
+    for territory, allowed in puts.items():
+        assert can(user, "put_place", territory) == allowed, territory
