@@ -7,6 +7,7 @@ choice when the matching variable is set. See README.md, "Environment variables"
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -332,6 +333,24 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The reverse proxies in front of daphne (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8").
+# Only a connection from one of them may say, in X-Forwarded-For and X-Forwarded-Proto, who
+# the client is and whether it came over HTTPS (core/proxies.py, applied in config/asgi.py
+# for HTTP and websockets). Empty: no forwarded header is believed, from anyone. This
+# replaces SECURE_PROXY_SSL_HEADER, which believes the header whoever sends it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is neither an IP address nor a network "
+            "(e.g. 127.0.0.1 or 10.0.0.0/8)."
+        ) from None
+# allauth must not read X-Forwarded-For on its own: REMOTE_ADDR is already the client's, and
+# core.accounts.adapter hands allauth that one address (core.proxies.client_address).
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -339,7 +358,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
