@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
     "channels",
     "django_htmx",
     "django_tasks",
@@ -95,6 +97,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response gets the policy, and late views can use the nonce.
+    "core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +129,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.platform",
+                # {{ CSP_NONCE }}: the nonce of inline <script>/<style> (core/csp.py).
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -325,12 +331,43 @@ SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
 WAGTAIL_SITE_NAME = "Maillage"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: editors' e-mail hashes are not sent to a third party (and the admin's policy
+# allows images from the site only); Wagtail shows its own default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- Security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (django-csp, core/csp.py adds the map tiles' origin
+# and the site's websocket origin per request). Scripts and styles come from static files;
+# inline code only with the page's nonce ({{ CSP_NONCE }}), never style="" attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for the QR code of two-factor authentication (allauth draws it inline).
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (/admin/) in place of those directives. Wagtail 8 writes inline <script>
+# (date and time pickers, inline panels, choosers) and style="" attributes without a nonce
+# hook, and shows the preview of a page in a frame of the admin itself. Only the admin's
+# editors (the coordinator) see these pages; object-src, base-uri and form-action stay.
+CONTENT_SECURITY_POLICY_WAGTAIL_ADMIN = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-ancestors": [SELF],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # The reverse proxies in front of daphne (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8").
