@@ -36,6 +36,8 @@ setup: $(VENV)/.run-installed frontend/dist/.built
 	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py load_demo
 
+# No --proxy-headers: it believes X-Forwarded-For from anyone. Behind a proxy, set
+# TRUSTED_PROXIES instead (README, "Behind a reverse proxy").
 serve: $(VENV)/.run-installed
 	@echo "Maillage: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) \

@@ -14,19 +14,24 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from core.proxies import TrustedProxyMiddleware  # noqa: E402
 
 if settings.SERVE_STATIC:
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
     django_http = ASGIStaticFilesHandler(django_http)
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_http,
-        # Origin checked against ALLOWED_HOSTS (cross-site websocket hijacking), then the
-        # session cookie resolves the user; unknown paths close the socket.
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+# Outermost: the client's address and scheme, from a trusted proxy's forwarded headers,
+# before anything (static files, Django, the websocket origin check) reads the scope.
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_http,
+            # Origin checked against ALLOWED_HOSTS (cross-site websocket hijacking), then the
+            # session cookie resolves the user; unknown paths close the socket.
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

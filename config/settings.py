@@ -7,11 +7,13 @@ choice when the matching variable is set. See README.md, "Environment variables"
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
     "channels",
     "django_htmx",
     "django_tasks",
@@ -94,6 +97,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response gets the policy, and late views can use the nonce.
+    "core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,6 +129,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.platform",
+                # {{ CSP_NONCE }}: the nonce of inline <script>/<style> (core/csp.py).
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -324,14 +331,63 @@ SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
 WAGTAIL_SITE_NAME = "Maillage"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: editors' e-mail hashes are not sent to a third party (and the admin's policy
+# allows images from the site only); Wagtail shows its own default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- Security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (django-csp, core/csp.py adds the map tiles' origin
+# and the site's websocket origin per request). Scripts and styles come from static files;
+# inline code only with the page's nonce ({{ CSP_NONCE }}), never style="" attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for the QR code of two-factor authentication (allauth draws it inline).
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (/admin/) in place of those directives. Wagtail 8 writes inline <script>
+# (date and time pickers, inline panels, choosers) and style="" attributes without a nonce
+# hook, and shows the preview of a page in a frame of the admin itself. Only the admin's
+# editors (the coordinator) see these pages; object-src, base-uri and form-action stay.
+CONTENT_SECURITY_POLICY_WAGTAIL_ADMIN = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-ancestors": [SELF],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The reverse proxies in front of daphne (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8").
+# Only a connection from one of them may say, in X-Forwarded-For and X-Forwarded-Proto, who
+# the client is and whether it came over HTTPS (core/proxies.py, applied in config/asgi.py
+# for HTTP and websockets). Empty: no forwarded header is believed, from anyone. This
+# replaces SECURE_PROXY_SSL_HEADER, which believes the header whoever sends it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is neither an IP address nor a network "
+            "(e.g. 127.0.0.1 or 10.0.0.0/8)."
+        ) from None
+# allauth must not read X-Forwarded-For on its own: REMOTE_ADDR is already the client's, and
+# core.accounts.adapter hands allauth that one address (core.proxies.client_address).
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -339,7 +395,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

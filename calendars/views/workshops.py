@@ -21,6 +21,7 @@ from calendars.forms.workshops import RegistrationForm, SurveyForm, WorkshopFilt
 from calendars.models import Registration, RegistrationStatus, Workshop
 from calendars.services import workshops as services
 from core.permissions import can
+from core.proxies import client_address
 from core.ratelimit import over_limit
 from core.views import add_service_errors, get_object_or_deny
 from geodirectory.geo import box_around, haversine_m
@@ -101,7 +102,7 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(workshop)
         if form.is_valid() and over_limit(
             "workshop-registration",
-            request.META.get("REMOTE_ADDR", ""),
+            client_address(request),
             limit=settings.WORKSHOP_REGISTRATIONS_PER_HOUR,
             window=3600,
         ):

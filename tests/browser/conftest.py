@@ -87,20 +87,92 @@ def browser():
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy blocked, in every frame, before any
+# script of the page runs.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile + ":" + event.lineNumber,
+    sample: event.sample,
+    page: event.documentURI,
+  });
+});
+"""
+
+
+class PolicyWatch:
+    """What the browser said about the Content-Security-Policy during one test: violations
+    (events and console messages) and HTML documents served without a policy."""
+
+    def __init__(self, live_server_url: str):
+        self.origin = live_server_url
+        self.problems: list[str] = []
+        self.pages: list = []
+
+    def watch(self, context) -> None:
+        context.expose_function(
+            "__cspViolation", lambda report: self.problems.append(f"violation: {report}")
+        )
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("page", self._watch_page)
+
+    def _watch_page(self, page) -> None:
+        self.pages.append(page)
+        page.on("console", self._console)
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.problems.append(f"console: {message.text}")
+
+    def _response(self, response) -> None:
+        request = response.request
+        if (
+            request.resource_type == "document"
+            and response.url.startswith(self.origin)
+            and response.headers.get("content-type", "").startswith("text/html")
+            and "content-security-policy" not in response.headers
+        ):
+            self.problems.append(f"no Content-Security-Policy on {response.url}")
+
+    def settle(self) -> None:
+        """Let late reports (a script or an image blocked after load) arrive."""
+        for page in self.pages:
+            if not page.is_closed():
+                page.wait_for_timeout(150)
+
+
 @pytest.fixture
-def new_page(browser, live_server_url):
-    """Open a fresh browser profile (its own cookies) on the live server, in French."""
+def new_page(request, browser, live_server_url):
+    """Open a fresh browser profile (its own cookies) on the live server, in French. The
+    test fails if any page breaks the Content-Security-Policy or is served without one."""
     contexts = []
+    watch = PolicyWatch(live_server_url)
+    request.node.csp_watch = watch
 
     def open_page():
         context = browser.new_context(base_url=live_server_url, locale="fr-FR")
         context.set_default_timeout(10_000)
+        watch.watch(context)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    watch = getattr(item, "csp_watch", None)
+    if watch is not None:
+        watch.settle()
+        if watch.problems:
+            pytest.fail("Content-Security-Policy:\n" + "\n".join(watch.problems), pytrace=False)
+    return result
 
 
 def sign_in(page, email: str, password: str) -> None:
