@@ -24,6 +24,7 @@ from core.permissions import (
     is_coordinator,
     is_network_member,
     rule,
+    twin,
     workspaces_readable_by,
 )
 from core.territories.models import Territory
@@ -141,6 +142,7 @@ def can_view_network_activity(user, _obj) -> bool:
 # --- Queryset twins ---------------------------------------------------------------------------
 
 
+@twin(Calendar, "view")
 def calendars_visible_to(user) -> QuerySet[Calendar]:
     """The twin of `can(user, "view", calendar)`."""
     workspaces = workspaces_readable_by(user).filter(
@@ -172,6 +174,7 @@ def agenda_calendars(user) -> QuerySet[Calendar]:
     ).select_related("workspace", "place")
 
 
+@twin(Workshop, "view")
 def workshops_visible_to(user) -> QuerySet[Workshop]:
     """The twin of `can(user, "view", workshop)`."""
     public = Q(is_published=True, place__is_published=True)
@@ -180,9 +183,17 @@ def workshops_visible_to(user) -> QuerySet[Workshop]:
     return Workshop.objects.filter(public | Q(place__in=places_editable_by(user).values("pk")))
 
 
+@twin(Workshop, "manage")
 def workshops_managed_by(user) -> QuerySet[Workshop]:
     """The twin of `can(user, "manage", workshop)`."""
     return Workshop.objects.filter(place__in=places_editable_by(user).values("pk"))
+
+
+@twin(Registration, "view")
+@twin(Registration, "manage")
+def registrations_managed_by(user) -> QuerySet[Registration]:
+    """The twin of `can(user, "manage" or "view", registration)`: the place's team."""
+    return Registration.objects.filter(workshop__in=workshops_managed_by(user).values("pk"))
 
 
 def places_with_activity_for(user) -> QuerySet[Place]:

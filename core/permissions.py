@@ -2,14 +2,34 @@
 
 Every read and write path asks `can(user, action, obj)`: views (through
 `core.views.PermissionMixin`), templates (the `{% can %}` tag), consumers, search, feeds and
-file downloads. Lists ask the queryset twins (`workspaces_visible_to`), which the test
-matrix keeps in agreement with `can`.
+file downloads.
 
 Rules are pure functions `can_<verb>_<object>(user, obj) -> bool`, registered per model
 class and action with `@rule(Model, "action")`. Modules add their own rules in their
 `permissions.py`, building on the helpers here; those modules are imported when the apps
 are ready (see `core.apps`). An unknown (model, action) pair is a programming error and
 raises, so nothing is allowed by omission.
+
+Queryset twins: asking `can` object by object costs queries per object (the rules follow
+foreign keys), which a list of 150 objects turns into hundreds. So a (model, action) pair
+may also have a *twin*, registered with `@twin(Model, "action")`: a function
+`twin(user) -> QuerySet[Model]` returning exactly the objects on which the rule holds, in
+one SQL query (subqueries allowed, no evaluation). Lists filter through the twin
+(`workspaces_visible_to(user)`, or `allowed_queryset(user, action, Model)`); code holding
+objects, or generic references to them (notifications, an activity feed, search hits),
+checks them in bulk:
+
+- `filter_allowed(user, action, objects)` keeps the allowed objects, in their order, with
+  one query per model;
+- `allowed_pks(user, action, Model, pks)` says which primary keys are allowed;
+- `allowed_references(user, action, refs)` does the same for `(content type id, object id)`
+  pairs of generic foreign keys, without loading the objects; a reference to a deleted
+  object is never allowed.
+
+A model without a twin for the action falls back to `can` object by object: slower, never
+wrong. `tests/core/test_twin_matrix.py` checks every registered twin against its rule on a
+grid of users × objects (secret and archived groups, the invited, overseers, drafts…) and
+fails for a twin it does not exercise, so a new twin comes with its objects in that grid.
 
 Policy, in short (README.md, "Permissions", has the whole table):
 
@@ -25,11 +45,13 @@ Policy, in short (README.md, "Permissions", has the whole table):
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, Q, QuerySet
 
 from core import registry
 from core.accounts.models import Invitation, NetworkRole, User
@@ -52,6 +74,9 @@ if TYPE_CHECKING:
 
 Rule = Callable[[Any, Any], bool]
 _RULES: dict[tuple[type | None, str], Rule] = {}
+Twin = Callable[[Any], QuerySet]
+_TWINS: dict[tuple[type, str], Twin] = {}
+T = TypeVar("T", bound=Model)
 
 
 class UnknownPermission(LookupError):
@@ -88,6 +113,104 @@ def require(user: AnyUser | None, action: str, obj: object | None = None) -> Non
     """Raise PermissionDenied unless `can(user, action, obj)`: what services call first."""
     if not can(user, action, obj):
         raise PermissionDenied(action)
+
+
+# --- Queryset twins: checking many objects at once --------------------------------------------
+
+
+def twin(model: type[Model], action: str) -> Callable[[Twin], Twin]:
+    """Register `func(user) -> QuerySet[model]`: the objects on which `can(user, action, obj)`
+    holds, as one query. It must agree with the rule (see the module docstring)."""
+
+    def register(func: Twin) -> Twin:
+        key = (model, action)
+        if key in _TWINS and _TWINS[key] is not func:
+            raise ValueError(f"Two twins for {action!r} on {model!r}")
+        _TWINS[key] = func
+        return func
+
+    return register
+
+
+def twin_for(model: type, action: str) -> Twin | None:
+    """The twin answering for `model` (or its closest parent class), if there is one."""
+    for klass in model.__mro__:
+        found = _TWINS.get((klass, action))
+        if found is not None:
+            return found
+    return None
+
+
+def registered_twins() -> dict[tuple[type, str], Twin]:
+    return dict(_TWINS)
+
+
+def allowed_queryset(user: AnyUser | None, action: str, model: type[T]) -> QuerySet[T]:
+    """The objects of `model` on which `user` may do `action`, through the registered twin."""
+    found = twin_for(model, action)
+    if found is None:
+        raise UnknownPermission(f"No queryset twin for {action!r} on {model.__name__}")
+    if user is None:
+        return model._default_manager.none()
+    return found(user)
+
+
+def allowed_pks(
+    user: AnyUser | None, action: str, model: type[Model], pks: Iterable[Any]
+) -> set[Any]:
+    """Which of `pks` (primary keys of `model`) `user` may `action`: one query through the
+    model's twin; without a twin, each object is loaded and asked (`can`)."""
+    wanted = set(pks)
+    if not wanted or user is None:
+        return set()
+    found = twin_for(model, action)
+    if found is not None:
+        return set(found(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return {obj.pk for obj in model._base_manager.filter(pk__in=wanted) if can(user, action, obj)}
+
+
+def filter_allowed(user: AnyUser | None, action: str, objects: Iterable[T]) -> list[T]:
+    """The objects on which `user` may do `action`, in their order: one query per model
+    that has a twin, `can` per object otherwise (and for objects not saved yet)."""
+    objects = list(objects)
+    by_model: dict[type, set[Any]] = defaultdict(set)
+    for obj in objects:
+        if obj.pk is not None and twin_for(obj.__class__, action) is not None:
+            by_model[obj.__class__].add(obj.pk)
+    allowed = {model: allowed_pks(user, action, model, pks) for model, pks in by_model.items()}
+    return [
+        obj
+        for obj in objects
+        if (
+            obj.pk in allowed[obj.__class__] if obj.__class__ in allowed else can(user, action, obj)
+        )
+    ]
+
+
+def allowed_references(
+    user: AnyUser | None, action: str, refs: Iterable[tuple[int, str]]
+) -> set[tuple[int, str]]:
+    """Which `(content type id, object id)` references of generic foreign keys point to an
+    existing object on which `user` may do `action`: one query per content type, objects not
+    loaded when the model has a twin."""
+    by_type: dict[int, dict[Any, set[str]]] = defaultdict(lambda: defaultdict(set))
+    models: dict[int, type[Model] | None] = {}
+    for type_id, object_id in refs:
+        if type_id not in models:
+            models[type_id] = ContentType.objects.get_for_id(type_id).model_class()
+        model = models[type_id]
+        if model is None:
+            continue  # a model that no longer exists
+        try:
+            pk = model._meta.pk.to_python(object_id)
+        except ValidationError:
+            continue
+        by_type[type_id][pk].add(object_id)
+    allowed: set[tuple[int, str]] = set()
+    for type_id, ids in by_type.items():
+        for pk in allowed_pks(user, action, models[type_id], ids):
+            allowed.update((type_id, object_id) for object_id in ids[pk])
+    return allowed
 
 
 # --- Who the user is ------------------------------------------------------------------------
@@ -316,6 +439,7 @@ def can_create_group(user: AnyUser, _obj: None) -> bool:
     )
 
 
+@twin(Workspace, "view")
 def workspaces_visible_to(user: AnyUser) -> QuerySet[Workspace]:
     """The workspaces `user` may view: the queryset twin of `can(user, "view", workspace)`."""
     qs = Workspace.objects.all()
@@ -337,6 +461,7 @@ def workspaces_visible_to(user: AnyUser) -> QuerySet[Workspace]:
     return Workspace.objects.filter(pk__in=ids)
 
 
+@twin(Workspace, "read")
 def workspaces_readable_by(user: AnyUser) -> QuerySet[Workspace]:
     """The workspaces whose content `user` may read: the twin of `can(user, "read", ws)`."""
     visible = workspaces_visible_to(user)
@@ -352,6 +477,25 @@ def workspaces_readable_by(user: AnyUser) -> QuerySet[Workspace]:
     if scope is None:  # the coordinator reads every group
         return visible
     return visible.filter(open_content | member_of | scope)
+
+
+@twin(Workspace, "moderate")
+def workspaces_moderated_by(user: AnyUser) -> QuerySet[Workspace]:
+    """The twin of `can(user, "moderate", workspace)`."""
+    if not is_network_member(user):
+        return Workspace.objects.none()
+    qs = Workspace.objects.filter(archived_at__isnull=True).exclude(kind=WorkspaceKind.PERSONAL)
+    scope = administered_scope(user, "territory__")
+    if scope is None:  # the coordinator oversees the network and every group
+        return qs
+    moderator_of = Q(
+        pk__in=Membership.objects.filter(
+            user=user,
+            status=MembershipStatus.ACTIVE,
+            role__in=[MembershipRole.OWNER, MembershipRole.MODERATOR],
+        ).values("workspace_id")
+    )
+    return qs.filter(moderator_of | (Q(kind=WorkspaceKind.GROUP) & scope))
 
 
 # --- Memberships --------------------------------------------------------------------------------
@@ -461,6 +605,7 @@ def can_edit_profile(user: AnyUser, person: User) -> bool:
     return is_network_member(user) and person.pk == user.pk
 
 
+@twin(User, "manage")
 def users_managed_by(user: AnyUser) -> QuerySet[User]:
     """Accounts `user` may manage: the queryset twin of `can(user, "manage", person)`."""
     if not is_network_member(user):
@@ -474,6 +619,14 @@ def users_managed_by(user: AnyUser) -> QuerySet[User]:
         below |= own.scope_q("territory__") & ~Q(territory=own)
     outranking = TerritoryRole.objects.exclude(below).values("user_id")
     return qs.exclude(network_role=NetworkRole.COORDINATOR).filter(scope).exclude(pk__in=outranking)
+
+
+@twin(User, "view")
+def users_visible_to(user: AnyUser) -> QuerySet[User]:
+    """The twin of `can(user, "view", person)`."""
+    if not is_network_member(user):
+        return User.objects.none()
+    return User.objects.filter(Q(is_active=True) | Q(pk__in=users_managed_by(user).values("pk")))
 
 
 @rule(Territory, "administer")
@@ -508,6 +661,7 @@ def can_manage_invitation(user: AnyUser, invitation: Invitation) -> bool:
     return invitation.territory_id is not None and administers_territory(user, invitation.territory)
 
 
+@twin(Invitation, "manage")
 def invitations_managed_by(user: AnyUser) -> QuerySet[Invitation]:
     """The queryset twin of `can(user, "manage", invitation)`."""
     if not is_network_member(user):
@@ -540,3 +694,18 @@ def can_view_notification(user: AnyUser, notification: Notification) -> bool:
     if kind is not None and kind.visible is not None:
         return kind.visible(user, notification)
     return target is None or can(user, "view", target)
+
+
+def filter_visible_notifications(
+    user: AnyUser | None, notifications: Iterable[Notification]
+) -> list[Notification]:
+    """The bulk form of `can(user, "view", notification)`, in the given order: their
+    subjects are checked with one query per kind of subject (`allowed_references`), without
+    loading them, so a list or a count costs the same few queries whatever its length."""
+    notifications = list(notifications)
+    if user is None or not is_network_member(user):
+        return []
+    mine = [n for n in notifications if n.recipient_id == user.pk]
+    refs = {(n.target_type_id, n.target_id) for n in mine if n.target_type_id and n.target_id}
+    allowed = allowed_references(user, "view", refs)
+    return [n for n in mine if not n.target_id or (n.target_type_id, n.target_id) in allowed]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from core.permissions import can, is_network_member, rule, workspaces_readable_by
+from core.permissions import (
+    can,
+    is_network_member,
+    rule,
+    twin,
+    workspaces_moderated_by,
+    workspaces_readable_by,
+)
 from core.workspaces.models import Module, Workspace, WorkspaceKind
 from forum.models import Attachment, Category, Post, Report, Topic
 
@@ -155,6 +162,7 @@ def can_view_report(user, report: Report) -> bool:
     return can_moderate_topic(user, report.post.topic)
 
 
+@twin(Category, "view")
 def categories_visible_to(user) -> QuerySet[Category]:
     """The queryset twin of `can(user, "view", category)`."""
     readable = workspaces_readable_by(user).exclude(kind=WorkspaceKind.PERSONAL)
@@ -162,12 +170,26 @@ def categories_visible_to(user) -> QuerySet[Category]:
     return Category.objects.filter(workspace__in=readable).filter(forum_on)
 
 
+@twin(Topic, "view")
 def topics_visible_to(user) -> QuerySet[Topic]:
     """Topics of visible categories; hidden ones only where the user moderates."""
     categories = categories_visible_to(user)
-    moderated = [
-        c.pk for c in categories.select_related("workspace") if can_manage_category(user, c)
-    ]
-    return Topic.objects.filter(category__in=categories).filter(
-        Q(is_hidden=False) | Q(category__in=moderated)
+    # One query, whatever the number of categories: no rule is asked category by category.
+    moderated = categories.filter(workspace__in=workspaces_moderated_by(user).values("pk"))
+    return Topic.objects.filter(category__in=categories.values("pk")).filter(
+        Q(is_hidden=False) | Q(category__in=moderated.values("pk"))
     )
+
+
+@twin(Topic, "moderate")
+def topics_moderated_by(user) -> QuerySet[Topic]:
+    """The twin of `can(user, "moderate", topic)`."""
+    forum_on = Q(kind=WorkspaceKind.NETWORK) | Q(kind=WorkspaceKind.GROUP, forum_enabled=True)
+    moderated = workspaces_moderated_by(user).filter(forum_on)
+    return Topic.objects.filter(category__workspace__in=moderated.values("pk"))
+
+
+@twin(Post, "view")
+def posts_visible_to(user) -> QuerySet[Post]:
+    """The twin of `can(user, "view", post)`: the posts of the topics one sees."""
+    return Post.objects.filter(topic__in=topics_visible_to(user).values("pk"))

@@ -11,6 +11,7 @@ from core.permissions import (
     is_coordinator,
     is_network_member,
     rule,
+    twin,
 )
 from core.territories.models import Territory
 from geodirectory.models import Place
@@ -50,6 +51,7 @@ def can_put_place_in_territory(user, territory: Territory) -> bool:
     return administers_territory(user, territory)
 
 
+@twin(Place, "edit")
 def places_editable_by(user) -> QuerySet[Place]:
     """The queryset twin of `can(user, "edit", place)`."""
     if not is_network_member(user):
@@ -58,3 +60,11 @@ def places_editable_by(user) -> QuerySet[Place]:
     if scope is None:
         return Place.objects.all()
     return Place.objects.filter(scope | Q(facilitators=user)).distinct()
+
+
+@twin(Place, "view")
+def places_visible_to(user) -> QuerySet[Place]:
+    """The twin of `can(user, "view", place)`: published places, and drafts one may edit."""
+    return Place.objects.filter(
+        Q(is_published=True) | Q(pk__in=places_editable_by(user).values("pk"))
+    )
