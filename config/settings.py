@@ -201,6 +201,10 @@ else:
 WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=64 * 1024)
 # How often a live consumer re-checks that its user is still active and signed in.
 WEBSOCKET_RECHECK_SECONDS = env.int("WEBSOCKET_RECHECK_SECONDS", default=60)
+# Frames a socket may send: a burst, then so many per second (a token bucket per socket).
+# Past it a frame is refused ("rate_limited"); a socket that keeps on is closed (4429).
+WEBSOCKET_FRAME_BURST = env.int("WEBSOCKET_FRAME_BURST", default=20)
+WEBSOCKET_FRAMES_PER_SECOND = env.float("WEBSOCKET_FRAMES_PER_SECOND", default=2.0)
 
 # Sessions are read on every request and by live sockets: cached, written through to the
 # database (local memory by default, Redis with REDIS_URL).

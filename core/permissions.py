@@ -701,11 +701,29 @@ def filter_visible_notifications(
 ) -> list[Notification]:
     """The bulk form of `can(user, "view", notification)`, in the given order: their
     subjects are checked with one query per kind of subject (`allowed_references`), without
-    loading them, so a list or a count costs the same few queries whatever its length."""
+    loading them, so a list or a count costs the same few queries whatever its length. A
+    notification whose kind has its own `visible` is asked one by one (`can`)."""
     notifications = list(notifications)
     if user is None or not is_network_member(user):
         return []
     mine = [n for n in notifications if n.recipient_id == user.pk]
-    refs = {(n.target_type_id, n.target_id) for n in mine if n.target_type_id and n.target_id}
+    own_rule = set()
+    for n in mine:
+        kind = registry.notification_kinds.get(n.verb)
+        if kind is not None and kind.visible is not None:
+            own_rule.add(n.pk)
+    refs = {
+        (n.target_type_id, n.target_id)
+        for n in mine
+        if n.pk not in own_rule and n.target_type_id and n.target_id
+    }
     allowed = allowed_references(user, "view", refs)
-    return [n for n in mine if not n.target_id or (n.target_type_id, n.target_id) in allowed]
+    return [
+        n
+        for n in mine
+        if (
+            can(user, "view", n)
+            if n.pk in own_rule
+            else not n.target_id or (n.target_type_id, n.target_id) in allowed
+        )
+    ]

@@ -8,6 +8,7 @@ permission authority. Nothing is ever known only from a broadcast.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -36,3 +37,28 @@ def broadcast_now(group: str, event: dict[str, Any]) -> None:
 
 def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: broadcast_now(group, event))
+
+
+class TokenBucket:
+    """How many frames a socket may still send: `burst` at once, then `rate` per second.
+
+    Each consumer keeps its own (per socket, in memory): a socket is one client, and the
+    cost to limit is the work its frames cause here.
+    """
+
+    def __init__(self, *, rate: float, burst: int, clock=time.monotonic) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self._clock = clock
+        self._stamp = clock()
+
+    def take(self) -> bool:
+        """Spend a token if one is left (True), or refuse (False)."""
+        now = self._clock()
+        self.tokens = min(self.burst, self.tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False

@@ -168,7 +168,9 @@ class NotificationKind:
 
     `sentence` takes %(actor)s, %(target)s and the notification's data; `url` says where
     it leads (default: its subject's page); `visible(user, notification)` says whether
-    the recipient may still see it (default: may view its subject).
+    the recipient may still see it (default: may view its subject). The default is
+    checked in bulk through the subject's queryset twin (`core.permissions`); a kind's own
+    `visible` is asked one notification at a time, so badges and resumes cost more for it.
     """
 
     key: str

@@ -2,9 +2,12 @@
 
 Protocol (JSON text frames):
 
-- client → server: ``{"type": "resume", "after": <seq>}`` asks for every notification
+- client → server: ``{"type": "resume", "after": <seq>}`` asks for the notifications
   after sequence `seq` (0 for none seen); ``{"type": "ping"}`` is answered ``pong``.
-- server → client: ``{"type": "hello", "unread": n, "last_seq": s}`` on connection,
+- server → client: ``{"type": "hello", "unread": n, "last_seq": s}`` on connection;
+  ``{"type": "resume", "notifications": [...], "last_seq": s, "more": bool, "unread": n}``
+  answers a resume with at most RESUME_PAGE_SIZE notifications (oldest first): while
+  `more` is true the client asks again after `last_seq`;
   ``{"type": "notification", "notification": {...}, "unread": n}`` for each new one,
   ``{"type": "unread", "unread": n}`` when the count changes elsewhere,
   ``{"type": "error", "code": ..., "message": ...}`` for a frame it cannot use.
@@ -12,7 +15,13 @@ Protocol (JSON text frames):
 Broadcasts only carry "something new at seq N"; the consumer reads the notification from
 the database and asks the permission authority before sending it, and checks at every
 event, and every WEBSOCKET_RECHECK_SECONDS, that the account is still active and the
-session still signed in.
+session still signed in. Each database trip costs the same few queries whatever the
+number of notifications (`selectors.stream_page`).
+
+Frames are rate-limited per socket (WEBSOCKET_FRAME_BURST, then
+WEBSOCKET_FRAMES_PER_SECOND): the first frame over the limit gets a ``rate_limited``
+error, the next ones are dropped, and a socket that sends a whole burst more is closed
+with CLOSE_FLOODING.
 """
 
 from __future__ import annotations
@@ -33,10 +42,12 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from core.accounts.models import User
 from core.notifications import selectors
-from core.realtime import user_group
+from core.realtime import TokenBucket, user_group
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ACCOUNT_CLOSED = 4403
+# Kept sending frames past the rate limit after being told (HTTP's "429 Too Many Requests").
+CLOSE_FLOODING = 4429
 
 
 def scope_language(scope: dict[str, Any]) -> str:
@@ -60,6 +71,8 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     language: str = settings.LANGUAGE_CODE
     last_seq: int = 0
     _recheck: asyncio.Task | None = None
+    bucket: TokenBucket
+    refused: int = 0  # frames refused since the last one accepted
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -68,6 +81,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             return
         self.user_id = user.pk
         self.language = scope_language(self.scope)
+        self.bucket = TokenBucket(
+            rate=settings.WEBSOCKET_FRAMES_PER_SECOND, burst=settings.WEBSOCKET_FRAME_BURST
+        )
         # Join the group before reading state: nothing committed in between is missed.
         await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
         await self.accept()
@@ -85,6 +101,11 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        # Counted before anything is parsed: refusing must cost less than answering.
+        if not self.bucket.take():
+            await self._refuse_frame()
+            return
+        self.refused = 0
         if text_data is None:
             await self.send_error("binary", _("Frames must be JSON text."))
             return
@@ -107,9 +128,16 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 await self.send_error("malformed", _("“after” must be a whole number."))
                 return
-            await self._send_after(after)
+            await self._send_resume(after)
         else:
             await self.send_error("unknown_type", _("Unknown frame type."))
+
+    async def _refuse_frame(self) -> None:
+        self.refused += 1
+        if self.refused == 1:
+            await self.send_error("rate_limited", _("Too many messages: slow down."))
+        elif self.refused > settings.WEBSOCKET_FRAME_BURST:
+            await self.close(code=CLOSE_FLOODING)
 
     # --- Events from the channel layer -------------------------------------------------------
 
@@ -134,14 +162,33 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             text = str(message)
         await self.send_json({"type": "error", "code": code, "message": text})
 
-    async def _send_after(self, after: int) -> None:
-        """Send what follows `after` and the unread count, if the socket may still receive."""
-        state = await self._read_after(after)
-        if state is None:
+    async def _send_resume(self, after: int) -> None:
+        """Answer a resume: one page of what follows `after`, in one frame."""
+        page = await self._read_after(after)
+        if page is None:
             await self.close(code=CLOSE_ACCOUNT_CLOSED)
             return
-        items, scanned, unread = state
-        self.last_seq = max(self.last_seq, scanned)
+        items, last_seq, more, unread = page
+        self.last_seq = max(self.last_seq, last_seq)
+        await self.send_json(
+            {
+                "type": "resume",
+                "notifications": items,
+                "last_seq": last_seq,
+                "more": more,
+                "unread": unread,
+            }
+        )
+
+    async def _send_after(self, after: int) -> None:
+        """After a live event: what follows `after` (one page), or the unread count, if the
+        socket may still receive."""
+        page = await self._read_after(after)
+        if page is None:
+            await self.close(code=CLOSE_ACCOUNT_CLOSED)
+            return
+        items, last_seq, _more, unread = page
+        self.last_seq = max(self.last_seq, last_seq)
         for item in items:
             await self.send_json({"type": "notification", "notification": item, "unread": unread})
         if not items:
@@ -175,12 +222,12 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         return selectors.unread_count(user), user.notification_seq
 
     @database_sync_to_async
-    def _read_after(self, after: int) -> tuple[list[dict[str, Any]], int, int] | None:
-        """One trip to the database thread: check the socket's right, then read."""
+    def _read_after(self, after: int) -> tuple[list[dict[str, Any]], int, bool, int] | None:
+        """One trip to the database thread: check the socket's right, then read one page."""
         user = self._current_user()
         if user is None:
             return None
-        notifications, scanned, unread = selectors.stream_state(user, after)
+        page = selectors.stream_page(user, after)
         with translation.override(self.language):
-            items = [selectors.notification_payload(n) for n in notifications]
-        return items, scanned, unread
+            items = [selectors.notification_payload(n) for n in page.notifications]
+        return items, page.last_seq, page.more, page.unread

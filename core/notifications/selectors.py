@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from core import registry
 from core.accounts.models import User
 from core.notifications.models import EmailFrequency, EmailPreference, Notification, Verb
-from core.permissions import can
+from core.permissions import filter_visible_notifications
 from core.registry import NotificationKind
 from core.workspaces.models import MembershipRole
 
@@ -67,6 +68,12 @@ KERNEL_KINDS = [
 
 # Unread notifications counted for the header badge; past this the badge shows "N+".
 UNREAD_COUNT_LIMIT = 99
+# The newest unread notifications examined for that count (what one may no longer see is
+# skipped, never counted; past this many unread, the badge says "99+" long before).
+UNREAD_SCAN = 1000
+# At most this many notifications per answer of the live stream: a client far behind asks
+# again, page after page.
+RESUME_PAGE_SIZE = 100
 
 
 class _Words(dict):
@@ -115,29 +122,53 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 
 def visible(user: User, notifications: Iterable[Notification]) -> list[Notification]:
-    """Keep what the user may still see (a notification about a group they left is not)."""
-    return [n for n in notifications if can(user, "view", n)]
+    """Keep what the user may still see (a notification about a group they left is not),
+    in order: the subjects are checked in bulk, one query per kind of subject."""
+    return filter_visible_notifications(user, notifications)
 
 
 def unread_count(user: User) -> int:
-    unread = notifications_for(user).filter(read_at__isnull=True)[: UNREAD_COUNT_LIMIT + 1]
-    return len(visible(user, unread))
-
-
-def stream_state(user: User, after: int, limit: int = 50) -> tuple[list[Notification], int, int]:
-    """For the live stream, in one query: what came after sequence `after` (oldest first,
-    at most `limit`), the last sequence examined, and the unread count."""
-    rows = list(
-        notifications_for(user)
-        .filter(Q(seq__gt=after) | Q(read_at__isnull=True))
-        .order_by("-seq")[: limit + UNREAD_COUNT_LIMIT + 1]
+    """The unread notifications `user` may still see, up to UNREAD_COUNT_LIMIT + 1 (shown
+    as "99+"): a couple of queries, whatever their number. Shown on every page of the
+    members' area, so the subjects are never loaded."""
+    rows = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .order_by("-seq")
+        .only("pk", "recipient_id", "verb", "target_type_id", "target_id")[:UNREAD_SCAN]
     )
-    seen = visible(user, rows)
-    new = sorted((n for n in seen if n.seq > after), key=lambda n: n.seq)[:limit]
-    examined = [n.seq for n in rows if n.seq > after]
-    scanned = new[-1].seq if len(new) == limit else max(examined, default=after)
-    unread = sum(1 for n in seen if n.read_at is None)
-    return new, scanned, unread
+    return min(len(visible(user, rows)), UNREAD_COUNT_LIMIT + 1)
+
+
+@dataclass(frozen=True)
+class StreamPage:
+    """One answer of the live stream."""
+
+    notifications: list[Notification]  # those the user may see, oldest first
+    last_seq: int  # the last sequence examined: the next page starts after it
+    more: bool  # whether notifications follow `last_seq`
+    unread: int
+
+
+def stream_page(user: User, after: int, limit: int = RESUME_PAGE_SIZE) -> StreamPage:
+    """The notifications after sequence `after`, oldest first, at most `limit` examined,
+    with the unread count: a resume, or what a live event announced. The same few queries
+    whatever the number; the client asks for the next page while `more` is true."""
+    rows = list(
+        Notification.objects.filter(recipient=user, seq__gt=after)
+        .select_related("actor")
+        .order_by("seq")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    shown = visible(user, rows)
+    # Only the subjects the user may see are loaded (one query per kind), for the texts.
+    prefetch_related_objects(shown, "target")
+    return StreamPage(
+        notifications=shown,
+        last_seq=rows[-1].seq if rows else after,
+        more=more,
+        unread=unread_count(user),
+    )
 
 
 def notification_payload(notification: Notification) -> dict[str, Any]:

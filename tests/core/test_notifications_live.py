@@ -3,6 +3,7 @@ auth, routing) with channels' WebsocketCommunicator."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -154,8 +155,76 @@ async def test_resume_sends_what_was_missed_in_order():
     assert hello["last_seq"] == 3
     assert hello["unread"] == 3
     await communicator.send_to(text_data=json.dumps({"type": "resume", "after": 1}))
-    seqs = [(await receive(communicator))["notification"]["seq"] for _ in range(2)]
-    assert seqs == [2, 3]
+    answer = await receive(communicator)
+    assert answer["type"] == "resume"
+    assert [n["seq"] for n in answer["notifications"]] == [2, 3]
+    assert answer["last_seq"] == 3
+    assert answer["more"] is False
+    assert answer["unread"] == 3
+    await communicator.disconnect()
+
+
+async def test_a_long_resume_comes_in_pages_the_client_asks_for_one_after_the_other():
+    user = await database_sync_to_async(UserFactory)()
+
+    def many():
+        Notification.objects.bulk_create(
+            Notification(recipient=user, seq=seq, verb=Verb.NETWORK_INVITATION_ACCEPTED)
+            for seq in range(1, 251)
+        )
+        type(user).objects.filter(pk=user.pk).update(notification_seq=250)
+
+    await database_sync_to_async(many)()
+    communicator, _, _ = await connect(user)
+    assert (await receive(communicator))["last_seq"] == 250
+    seqs, after, answers = [], 0, 0
+    while True:
+        await communicator.send_to(text_data=json.dumps({"type": "resume", "after": after}))
+        answer = await receive(communicator)
+        answers += 1
+        assert answer["type"] == "resume"
+        assert len(answer["notifications"]) <= 100
+        seqs += [n["seq"] for n in answer["notifications"]]
+        after = answer["last_seq"]
+        if not answer["more"]:
+            break
+    assert seqs == list(range(1, 251))
+    assert answers == 3
+    await communicator.disconnect()
+
+
+async def test_a_socket_that_floods_is_told_then_closed(settings):
+    settings.WEBSOCKET_FRAME_BURST = 5
+    settings.WEBSOCKET_FRAMES_PER_SECOND = 0.01
+    user = await database_sync_to_async(UserFactory)()
+    communicator, _, _ = await connect(user)
+    await receive(communicator)
+    for _ in range(5):
+        await communicator.send_to(text_data=json.dumps({"type": "resume", "after": 0}))
+        assert (await receive(communicator))["type"] == "resume"
+    await communicator.send_to(text_data=json.dumps({"type": "resume", "after": 0}))
+    error = await receive(communicator)
+    assert error["type"] == "error"
+    assert error["code"] == "rate_limited"
+    assert error["message"] == "Trop de messages : ralentissez."
+    # Told once; what follows is dropped unanswered, and a socket that sends a whole burst
+    # more is closed.
+    for _ in range(5):
+        await communicator.send_to(text_data='{"type": "ping"}')
+    output = await communicator.receive_output(timeout=3)
+    assert output == {"type": "websocket.close", "code": 4429}
+
+
+async def test_a_socket_within_the_rate_is_never_limited(settings):
+    settings.WEBSOCKET_FRAME_BURST = 3
+    settings.WEBSOCKET_FRAMES_PER_SECOND = 50
+    user = await database_sync_to_async(UserFactory)()
+    communicator, _, _ = await connect(user)
+    await receive(communicator)
+    for _ in range(12):
+        await communicator.send_to(text_data='{"type": "ping"}')
+        assert await receive(communicator) == {"type": "pong"}
+        await asyncio.sleep(0.03)
     await communicator.disconnect()
 
 

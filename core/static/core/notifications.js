@@ -13,6 +13,10 @@
   var retry = 1000;
   // Closed because the account or session ended: do not reconnect.
   var FINAL_CODES = [4401, 4403];
+  // Closed for sending too much: come back, but not soon.
+  var FLOODING = 4429;
+  // A page catching up after a long absence announces only its newest few.
+  var ANNOUNCED_PER_PAGE = 3;
 
   function setCount(n) {
     var count = badge.querySelector("[data-count]");
@@ -35,6 +39,12 @@
     document.dispatchEvent(new CustomEvent("maillage:notification", { detail: item }));
   }
 
+  function resume(socket) {
+    if (lastSeq !== null && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "resume", after: lastSeq }));
+    }
+  }
+
   function connect() {
     var socket = new WebSocket(url);
     socket.addEventListener("open", function () { retry = 1000; });
@@ -44,21 +54,31 @@
       if (frame.type === "hello") {
         if (lastSeq !== null && frame.last_seq > lastSeq) {
           // Reconnected after missing some: ask for what came in between.
-          socket.send(JSON.stringify({ type: "resume", after: lastSeq }));
+          resume(socket);
         } else {
           lastSeq = frame.last_seq;
         }
         setCount(frame.unread);
+      } else if (frame.type === "resume") {
+        // One page of what was missed; ask for the next while there is more.
+        frame.notifications.slice(-ANNOUNCED_PER_PAGE).forEach(announce);
+        lastSeq = Math.max(lastSeq || 0, frame.last_seq);
+        setCount(frame.unread);
+        if (frame.more) resume(socket);
       } else if (frame.type === "notification") {
         lastSeq = Math.max(lastSeq || 0, frame.notification.seq);
         setCount(frame.unread);
         announce(frame.notification);
       } else if (frame.type === "unread") {
         setCount(frame.unread);
+      } else if (frame.type === "error" && frame.code === "rate_limited") {
+        // Asked too fast (a long catch-up): take up again a little later.
+        window.setTimeout(function () { resume(socket); }, 5000);
       }
     });
     socket.addEventListener("close", function (event) {
       if (FINAL_CODES.indexOf(event.code) !== -1) return;
+      if (event.code === FLOODING) retry = 30000;
       window.setTimeout(connect, retry);
       retry = Math.min(retry * 2, 30000);
     });
