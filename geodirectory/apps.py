@@ -9,6 +9,7 @@ class GeodirectoryConfig(AppConfig):
     verbose_name = _("Directory of places")
 
     def ready(self) -> None:
+        from geodirectory import checks  # noqa: F401  (registers the deployment checks)
         from geodirectory.registrations import register
 
         register()

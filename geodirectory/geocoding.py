@@ -4,15 +4,28 @@ By default (GEOCODER=gazetteer) everything is offline: the territory tree knows 
 commune's coordinates and postcodes, so a place or a search lands on its commune. With
 GEOCODER=ban, geopy's BANFrance geocodes full addresses through the national address API
 (https://adresse.data.gouv.fr), and the gazetteer remains the fallback.
+
+The national API is a network call that may take seconds: it never runs on a thread that
+serves requests or sockets. Places are located in a background task (`tasks.geocode_place`);
+searches await `alocate`, which calls the API in a pool of its own, at most
+BAN_CONCURRENCY at a time (past that the gazetteer answers at once rather than queueing),
+and keeps each answer BAN_CACHE_SECONDS. Synchronous code calls `locate`, which never waits
+on the network.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from core.territories.models import Territory, TerritoryKind
@@ -22,6 +35,14 @@ logger = logging.getLogger(__name__)
 
 POSTCODE_IN_TEXT = re.compile(r"\b(\d{5})\b")
 BAN_TIMEOUT_S = 5
+# Lookups of the national API under way at once, from searches (one process).
+BAN_CONCURRENCY = 4
+# How long an answer of the national API (or its "not found") is kept.
+BAN_CACHE_SECONDS = 24 * 3600
+
+_ban_pool = ThreadPoolExecutor(max_workers=BAN_CONCURRENCY, thread_name_prefix="geocoder")
+_ban_slots = threading.BoundedSemaphore(BAN_CONCURRENCY)
+_NOT_CACHED = object()
 
 
 @dataclass(frozen=True)
@@ -92,15 +113,73 @@ def ban(query: str) -> Located | None:
     return Located(location.latitude, location.longitude, location.address, precision)
 
 
-def locate(query: str) -> Located | None:
-    """Where a search box's text points to, with the configured geocoder."""
+def _ban_cache_key(query: str) -> str:
+    normal = " ".join(query.casefold().split())
+    return "geocoder:ban:" + hashlib.sha256(normal.encode()).hexdigest()
+
+
+def _ban_in_slot(query: str) -> Located | None:
+    # Runs in the geocoder pool; the slot is given back when the call ends, even if the
+    # request that asked has gone meanwhile.
+    try:
+        return ban(query)
+    finally:
+        _ban_slots.release()
+
+
+async def aban(query: str) -> Located | None:
+    """The national API for async code: a remembered answer, or a call in the geocoder's
+    own pool that holds no request or socket thread. GeocodingError when it fails or when
+    every slot is taken (the caller falls back to the gazetteer at once)."""
+    key = _ban_cache_key(query)
+    known = await cache.aget(key, _NOT_CACHED)
+    if known is not _NOT_CACHED:
+        return known
+    if not _ban_slots.acquire(blocking=False):
+        raise GeocodingError(_("The national address service is busy."))
+    try:
+        future = _ban_pool.submit(_ban_in_slot, query)
+    except BaseException:
+        _ban_slots.release()
+        raise
+    # Cancelled before it started (the request went away): the call never gives it back.
+    future.add_done_callback(lambda done: done.cancelled() and _ban_slots.release())
+    found = await asyncio.wrap_future(future)
+    await cache.aset(key, found, BAN_CACHE_SECONDS)
+    return found
+
+
+async def alocate(query: str) -> Located | None:
+    """Where a search box's text points to, with the configured geocoder, for async views."""
+    query = query.strip()
+    if not query:
+        return None
     if settings.GEOCODER == "ban":
         try:
-            found = ban(query)
+            found = await aban(query)
         except GeocodingError:
             found = None
         if found:
             return found
+    return await sync_to_async(gazetteer)(query)
+
+
+def search_to_locate(params, form_class: type) -> str:
+    """The text of a search form's `q` that its page will locate, if the form would accept
+    it: what an async view hands to `alocate` before building the page."""
+    if params.get("lat"):
+        return ""  # "around me": the browser gave its position
+    query = params.get("q", "").strip()
+    return query if len(query) <= form_class.base_fields["q"].max_length else ""
+
+
+def locate(query: str) -> Located | None:
+    """The same for synchronous code, which must not wait on the network: an answer of the
+    national API already known, else the gazetteer."""
+    if settings.GEOCODER == "ban":
+        known = cache.get(_ban_cache_key(query.strip()))
+        if known:
+            return known
     return gazetteer(query)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import (
     FileResponse,
@@ -26,7 +27,7 @@ from geodirectory import hours, selectors
 from geodirectory import vocabulary as voc
 from geodirectory.forms import DirectorySearchForm
 from geodirectory.geo import Box
-from geodirectory.geocoding import locate
+from geodirectory.geocoding import Located, alocate, locate, search_to_locate
 from geodirectory.interchange import export_csv_lines, export_json_items
 from geodirectory.models import Place
 
@@ -65,7 +66,15 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+async def directory(request: HttpRequest) -> HttpResponse:
+    # The address is located first: the national API is called in the geocoder's own pool
+    # and awaited (geocoding.alocate); the page is then built synchronously.
+    query = search_to_locate(request.GET, DirectorySearchForm)
+    located = {query: await alocate(query)} if query else {}
+    return await sync_to_async(directory_page)(request, located)
+
+
+def directory_page(request: HttpRequest, located: dict[str, Located | None]) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     number = _page_number(request)
     context = {"form": form, "located": None, "not_found": False}
@@ -80,7 +89,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             around = (data["lat"], data["lon"])
             context["located"] = {"label": _("your position"), "precision": "address"}
         elif data.get("q"):
-            found = locate(data["q"])
+            found = located[data["q"]] if data["q"] in located else locate(data["q"])
             if found is None:
                 context["not_found"] = True
             else:
