@@ -14,6 +14,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,13 @@ logger = logging.getLogger(__name__)
 def user_group(user_id: int) -> str:
     """Every live socket of one user: notifications and account events."""
     return f"user.{int(user_id)}"
+
+
+def session_group(session_key: str) -> str:
+    """The live sockets opened by one session (one browser), to close them when it signs
+    out. Named after a keyed hash: session keys never travel on the channel layer."""
+    digest = salted_hmac("maillage.realtime.session_group", session_key).hexdigest()
+    return f"session.{digest[:40]}"
 
 
 def broadcast_now(group: str, event: dict[str, Any]) -> None:

@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import PermissionDenied
 
+from core.accounts import services
 from core.proxies import client_address
 
 
@@ -17,3 +18,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
+
+    def set_password(self, user, password) -> None:
+        """Every password that allauth changes, sets or resets goes through here."""
+        super().set_password(user, password)
+        services.account_password_changed(user=user)

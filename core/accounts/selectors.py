@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.crypto import constant_time_compare
 
 from core.accounts.models import NetworkPolicy, NetworkRole, User
 from core.territories.models import SCOPE_FIELD, Territory, TerritoryKind, TerritoryRole
@@ -66,3 +70,36 @@ def account_managers(person: User) -> list[AccountManager]:
         AccountManager(user, None)
         for user in coordinators.exclude(pk=person.pk).order_by("display_name")
     ]
+
+
+def session_auth_hash_matches(session_hash: str | None, user: User) -> bool:
+    """Whether a session's auth hash is still `user`'s, as `django.contrib.auth.get_user`
+    decides: the current hash (a salted HMAC of the password), or one made with a key of
+    SECRET_KEY_FALLBACKS. A password changed since makes it fail."""
+    if not session_hash:
+        return False
+    if constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return True
+    return any(
+        constant_time_compare(session_hash, fallback)
+        for fallback in user.get_session_auth_fallback_hash()
+    )
+
+
+def session_user(session_key: str | None, user_id: int) -> User | None:
+    """The account signed in on session `session_key`, if it is still `user_id`, its
+    backend still allows it (an inactive account is refused) and the session's auth hash
+    still matches: what a live socket re-checks. Unlike `get_user`, it changes nothing
+    (the session is neither flushed nor rotated: the next HTTP request does that)."""
+    if not session_key:
+        return None
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    if str(store.get(SESSION_KEY)) != str(user_id):
+        return None  # signed out, or another account signed in on this browser
+    backend_path = store.get(BACKEND_SESSION_KEY)
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = load_backend(backend_path).get_user(user_id)
+    if user is None or not session_auth_hash_matches(store.get(HASH_SESSION_KEY), user):
+        return None
+    return user

@@ -18,7 +18,7 @@ from core.accounts.selectors import forget_network_policy
 from core.notifications.models import Verb
 from core.notifications.services import notification_create
 from core.permissions import can, forget_cached_permissions, require
-from core.realtime import broadcast_on_commit, user_group
+from core.realtime import broadcast_on_commit, session_group, user_group
 from core.tasks import send_email
 from core.territories.models import Territory, TerritoryRole
 from core.workspaces.models import Workspace
@@ -252,6 +252,19 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     if not active:
         broadcast_on_commit(user_group(user.pk), {"type": "account.closed"})
     return user
+
+
+def account_password_changed(*, user: User) -> None:
+    """The password was changed, set or reset: the person's live sockets check their
+    session at once, and those of every session signed in with the old password close (the
+    session that changed it, if Django keeps it, stays)."""
+    broadcast_on_commit(user_group(user.pk), {"type": "account.changed"})
+
+
+def session_signed_out(*, session_key: str | None) -> None:
+    """A session signed out: its live sockets close at once, not the person's others."""
+    if session_key:
+        broadcast_on_commit(session_group(session_key), {"type": "session.ended"})
 
 
 @transaction.atomic

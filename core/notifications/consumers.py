@@ -13,10 +13,18 @@ Protocol (JSON text frames):
   ``{"type": "error", "code": ..., "message": ...}`` for a frame it cannot use.
 
 Broadcasts only carry "something new at seq N"; the consumer reads the notification from
-the database and asks the permission authority before sending it, and checks at every
-event, and every WEBSOCKET_RECHECK_SECONDS, that the account is still active and the
-session still signed in. Each database trip costs the same few queries whatever the
-number of notifications (`selectors.stream_page`).
+the database and asks the permission authority before sending it. Each database trip costs
+the same few queries whatever the number of notifications (`selectors.stream_page`).
+
+A socket lives as long as the session that opened it. At every event, and every
+WEBSOCKET_RECHECK_SECONDS, it checks that the account is still active and the session still
+signed in with the same password (the session's auth hash, as Django checks it). Account
+events close it at once: a closed account (CLOSE_ACCOUNT_CLOSED), a password changed, set
+or reset (every socket re-checks; those of sessions signed in with the old password close
+with CLOSE_UNAUTHENTICATED), a sign-out (that session's sockets only). A socket opened
+without a signed-in session is accepted then closed with CLOSE_UNAUTHENTICATED: refused at
+the handshake, the browser would only see code 1006 and could not tell it from a network
+failure; this way the page stops and offers to sign in again.
 
 Frames are rate-limited per socket (WEBSOCKET_FRAME_BURST, then
 WEBSOCKET_FRAMES_PER_SECOND): the first frame over the limit gets a ``rate_limited``
@@ -34,16 +42,17 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from core.accounts.models import User
+from core.accounts.selectors import session_user
 from core.notifications import selectors
-from core.realtime import TokenBucket, user_group
+from core.realtime import TokenBucket, session_group, user_group
 
+# No signed-in session (any more): the page stops and offers to sign in again.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_ACCOUNT_CLOSED = 4403
 # Kept sending frames past the rate limit after being told (HTTP's "429 Too Many Requests").
@@ -66,8 +75,17 @@ def scope_language(scope: dict[str, Any]) -> str:
     return settings.LANGUAGE_CODE
 
 
+class SocketClosed(Exception):
+    """The socket may no longer receive: close it with `code`."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class NotificationConsumer(AsyncWebsocketConsumer):
     user_id: int | None = None
+    session_key: str | None = None
     language: str = settings.LANGUAGE_CODE
     last_seq: int = 0
     _recheck: asyncio.Task | None = None
@@ -76,16 +94,26 @@ class NotificationConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
+        session = self.scope.get("session")
+        if (
+            user is None
+            or not user.is_authenticated
+            or not user.is_active
+            or session is None
+            or not session.session_key
+        ):
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user_id = user.pk
+        self.session_key = session.session_key
         self.language = scope_language(self.scope)
         self.bucket = TokenBucket(
             rate=settings.WEBSOCKET_FRAMES_PER_SECOND, burst=settings.WEBSOCKET_FRAME_BURST
         )
-        # Join the group before reading state: nothing committed in between is missed.
+        # Join the groups before reading state: nothing committed in between is missed.
         await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+        await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
         await self.accept()
         unread, last_seq = await self._hello_state()
         self.last_seq = last_seq
@@ -99,6 +127,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
                 await self._recheck
         if self.user_id is not None:
             await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                session_group(self.session_key), self.channel_name
+            )
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         # Counted before anything is parsed: refusing must cost less than answering.
@@ -152,6 +183,17 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     async def account_closed(self, event: dict[str, Any]) -> None:
         await self.close(code=CLOSE_ACCOUNT_CLOSED)
 
+    async def account_changed(self, event: dict[str, Any]) -> None:
+        """The password changed: close at once unless this session still holds."""
+        try:
+            await database_sync_to_async(self._check)()
+        except SocketClosed as closed:
+            await self.close(code=closed.code)
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        # Sent as the session signs out, before it is flushed: no re-check, it is over.
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
     # --- Helpers ---------------------------------------------------------------------------------
 
     async def send_json(self, content: dict[str, Any]) -> None:
@@ -164,9 +206,10 @@ class NotificationConsumer(AsyncWebsocketConsumer):
 
     async def _send_resume(self, after: int) -> None:
         """Answer a resume: one page of what follows `after`, in one frame."""
-        page = await self._read_after(after)
-        if page is None:
-            await self.close(code=CLOSE_ACCOUNT_CLOSED)
+        try:
+            page = await self._read_after(after)
+        except SocketClosed as closed:
+            await self.close(code=closed.code)
             return
         items, last_seq, more, unread = page
         self.last_seq = max(self.last_seq, last_seq)
@@ -183,9 +226,10 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     async def _send_after(self, after: int) -> None:
         """After a live event: what follows `after` (one page), or the unread count, if the
         socket may still receive."""
-        page = await self._read_after(after)
-        if page is None:
-            await self.close(code=CLOSE_ACCOUNT_CLOSED)
+        try:
+            page = await self._read_after(after)
+        except SocketClosed as closed:
+            await self.close(code=closed.code)
             return
         items, last_seq, _more, unread = page
         self.last_seq = max(self.last_seq, last_seq)
@@ -197,24 +241,26 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     async def _recheck_periodically(self) -> None:
         while True:
             await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
-            if await database_sync_to_async(self._current_user)() is None:
-                await self.close(code=CLOSE_ACCOUNT_CLOSED)
+            try:
+                await database_sync_to_async(self._check)()
+            except SocketClosed as closed:
+                await self.close(code=closed.code)
                 return
 
-    def _current_user(self) -> User | None:
-        """The socket's user if the account is active and this session still signed in.
+    def _check(self) -> User:
+        """The socket's user, if the account is active and this session still signed in
+        with the same password; else SocketClosed with the code saying which.
 
         Runs in the database thread (database_sync_to_async closes stale connections
         around it), before each read an event triggers: a consumer outlives sign-outs
-        elsewhere.
+        and password changes elsewhere, and no signal reaches every way of making them.
         """
-        session = self.scope.get("session")
-        if session is None or session.session_key is None:
-            return None
-        store = session.__class__(session_key=session.session_key)
-        if str(store.get(SESSION_KEY)) != str(self.user_id):
-            return None  # signed out, or another account signed in on this browser
-        return User.objects.filter(pk=self.user_id, is_active=True).first()
+        user = session_user(self.session_key, self.user_id)
+        if user is not None:
+            return user
+        if User.objects.filter(pk=self.user_id, is_active=True).exists():
+            raise SocketClosed(CLOSE_UNAUTHENTICATED)
+        raise SocketClosed(CLOSE_ACCOUNT_CLOSED)
 
     @database_sync_to_async
     def _hello_state(self) -> tuple[int, int]:
@@ -222,11 +268,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         return selectors.unread_count(user), user.notification_seq
 
     @database_sync_to_async
-    def _read_after(self, after: int) -> tuple[list[dict[str, Any]], int, bool, int] | None:
+    def _read_after(self, after: int) -> tuple[list[dict[str, Any]], int, bool, int]:
         """One trip to the database thread: check the socket's right, then read one page."""
-        user = self._current_user()
-        if user is None:
-            return None
+        user = self._check()
         page = selectors.stream_page(user, after)
         with translation.override(self.language):
             items = [selectors.notification_payload(n) for n in page.notifications]

@@ -1,5 +1,7 @@
 // Live notifications: keeps the header counter up to date and announces new notifications
 // (polite live region). The server only says what changed; texts come translated from it.
+// When the server closes the socket because the session has ended (4401), the page stops
+// reconnecting and offers to sign in again (its text is in the page, translated).
 (function () {
   "use strict";
 
@@ -11,10 +13,15 @@
   var url = scheme + window.location.host + "/ws/notifications/";
   var lastSeq = null;
   var retry = 1000;
-  // Closed because the account or session ended: do not reconnect.
-  var FINAL_CODES = [4401, 4403];
+  // No signed-in session: stop, and offer to sign in again.
+  var SIGNED_OUT = 4401;
+  // The account was closed: stop.
+  var ACCOUNT_CLOSED = 4403;
   // Closed for sending too much: come back, but not soon.
   var FLOODING = 4429;
+  // A session that ended while connected gets one more try: a password changed in another
+  // tab gives this browser a new session, whose cookie may arrive just after the close.
+  var retriedSignedOut = false;
   // A page catching up after a long absence announces only its newest few.
   var ANNOUNCED_PER_PAGE = 3;
 
@@ -39,6 +46,13 @@
     document.dispatchEvent(new CustomEvent("maillage:notification", { detail: item }));
   }
 
+  function showSignedOut() {
+    var status = document.querySelector("[data-session-status]");
+    var message = document.querySelector("template[data-session-ended]");
+    if (!status || !message || status.childElementCount) return;
+    status.appendChild(message.content.cloneNode(true));
+  }
+
   function resume(socket) {
     if (lastSeq !== null && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify({ type: "resume", after: lastSeq }));
@@ -47,11 +61,14 @@
 
   function connect() {
     var socket = new WebSocket(url);
+    var greeted = false;
     socket.addEventListener("open", function () { retry = 1000; });
     socket.addEventListener("message", function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       if (frame.type === "hello") {
+        greeted = true;
+        retriedSignedOut = false;
         if (lastSeq !== null && frame.last_seq > lastSeq) {
           // Reconnected after missing some: ask for what came in between.
           resume(socket);
@@ -77,7 +94,16 @@
       }
     });
     socket.addEventListener("close", function (event) {
-      if (FINAL_CODES.indexOf(event.code) !== -1) return;
+      if (event.code === SIGNED_OUT) {
+        if (greeted && !retriedSignedOut) {
+          retriedSignedOut = true;
+          window.setTimeout(connect, 2000);
+        } else {
+          showSignedOut();
+        }
+        return;
+      }
+      if (event.code === ACCOUNT_CLOSED) return;
       if (event.code === FLOODING) retry = 30000;
       window.setTimeout(connect, retry);
       retry = Math.min(retry * 2, 30000);
