@@ -20,6 +20,7 @@ from core.notifications.services import notifications_create
 from core.permissions import can, require
 from core.ratelimit import over_limit
 from core.tags import validate_tag_names
+from core.uploads import FORUM_TYPES, CheckedUpload, UploadRefused, check_upload
 from core.workspaces.models import Workspace
 from forum import markdown
 from forum.models import (
@@ -41,20 +42,6 @@ from forum.models import (
 )
 from forum.notifications import Verb
 
-ATTACHMENT_TYPES = {
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "image/webp",
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 SEARCH_TEXT_LIMIT = 100_000
 
 
@@ -141,41 +128,38 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
     return tags
 
 
-def _validate_files(files: Iterable[UploadedFile]) -> list[UploadedFile]:
+def _validate_files(files: Iterable[UploadedFile]) -> list[tuple[UploadedFile, CheckedUpload]]:
+    """Each file's type from its content (core.uploads), never from the browser."""
     files = list(files)
     if len(files) > settings.FORUM_MAX_ATTACHMENTS:
         raise ValidationError(
             {"files": _("At most %(n)s files per message.") % {"n": settings.FORUM_MAX_ATTACHMENTS}}
         )
+    checked = []
     for f in files:
-        if f.size > settings.FORUM_ATTACHMENT_MAX_BYTES:
-            raise ValidationError(
-                {
-                    "files": _("“%(name)s” is too large: %(limit)s MB at most.")
-                    % {"name": f.name, "limit": settings.FORUM_ATTACHMENT_MAX_BYTES // 2**20}
-                }
+        try:
+            checked.append(
+                (
+                    f,
+                    check_upload(
+                        f,
+                        name=f.name or "",
+                        allowed=FORUM_TYPES,
+                        max_bytes=settings.FORUM_ATTACHMENT_MAX_BYTES,
+                    ),
+                )
             )
-        if (f.content_type or "").split(";")[0] not in ATTACHMENT_TYPES:
-            raise ValidationError(
-                {
-                    "files": _(
-                        "“%(name)s”: this kind of file is not accepted (pictures, PDF, text, "
-                        "office documents and zip archives are)."
-                    )
-                    % {"name": f.name}
-                }
-            )
-    return files
+        except UploadRefused as error:
+            raise ValidationError({"files": error.messages}) from error
+    return checked
 
 
-def _attach(post: Post, files: list[UploadedFile]) -> None:
-    for f in files:
+def _attach(post: Post, files: list[tuple[UploadedFile, CheckedUpload]]) -> None:
+    for f, checked in files:
+        # The stored name and type are the checked ones: what the content is.
+        f.name = checked.name
         Attachment.objects.create(
-            post=post,
-            file=f,
-            name=f.name[:200],
-            content_type=(f.content_type or "").split(";")[0],
-            size=f.size,
+            post=post, file=f, name=checked.name, content_type=checked.mime, size=checked.size
         )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import uploads
 from core.accounts.models import User
 from core.permissions import can
 from core.views import add_service_errors, get_object_or_deny, require_or_deny
@@ -303,10 +304,12 @@ def attachment(request: HttpRequest, pk: int, name: str) -> FileResponse:
     item = get_object_or_deny(
         request, Attachment.objects.select_related("post__topic__category__workspace"), pk=pk
     )
+    # Older rows kept the browser's word: a type off the list is served as opaque bytes.
+    kind = uploads.TYPES.get(item.content_type)
     response = FileResponse(
         item.file.open("rb"),
-        content_type=item.content_type,
-        as_attachment=not item.is_image,
+        content_type=kind.mime if kind else "application/octet-stream",
+        as_attachment=not (kind and kind.inline and kind.family == "image"),
         filename=item.name,
     )
     response["Cache-Control"] = "private, max-age=3600"

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from core.notifications.models import Notification
 from core.workspaces.models import MembershipRole, Visibility
@@ -485,7 +486,10 @@ def test_xss_in_titles_posts_and_tags_is_never_active(client, network_category):
 
 def test_a_post_shows_its_attachment_image_but_no_path_that_climbs_out(client, network_category):
     author = old_account()
-    png = SimpleUploadedFile("capture écran.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    # A real picture: attachments are checked on their content (core.uploads).
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, "PNG")
+    png = SimpleUploadedFile("capture écran.png", buffer.getvalue(), content_type="image/png")
     topic = ask(network_category, author, files=[png])
     image = topic.posts.get().attachments.get().get_absolute_url()
     hostile = "/espace/forum/pieces-jointes/../../../api/lieux.csv"
