@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "calendars",
     "extranet.dashboard",
     "extranet.network",
+    "extranet.files",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.humanize",
@@ -324,6 +325,45 @@ STORAGES = {
         )
     },
 }
+# Shared storage (extranet/files) keeps its bytes in the "files" storage: the local disk under
+# MEDIA_ROOT by default, or an S3-compatible bucket with
+# STORAGE_URL=s3://<bucket>[/<prefix>]?endpoint_url=https://…&region_name=…
+# (credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; see README, "Files").
+STORAGE_URL = env.str("STORAGE_URL", default="")
+if STORAGE_URL:
+    from urllib.parse import parse_qsl, urlsplit
+
+    _storage = urlsplit(STORAGE_URL)
+    if _storage.scheme != "s3":
+        raise ImproperlyConfigured("STORAGE_URL must start with s3://")
+    STORAGES["files"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _storage.hostname,
+            "location": _storage.path.strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("FILES_PRESIGNED_SECONDS", default=300),
+            "file_overwrite": False,
+            **dict(parse_qsl(_storage.query)),
+        },
+    }
+else:
+    STORAGES["files"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+FILES_MAX_UPLOAD_MB = env.int("FILES_MAX_UPLOAD_MB", default=200)
+FILES_DEFAULT_QUOTAS = {
+    "personal": env.int("FILES_QUOTA_PERSONAL_MB", default=1024) * 2**20,
+    "group": env.int("FILES_QUOTA_GROUP_MB", default=5 * 1024) * 2**20,
+    "network": env.int("FILES_QUOTA_NETWORK_MB", default=20 * 1024) * 2**20,
+}
+FILES_TRASH_DAYS = env.int("FILES_TRASH_DAYS", default=30)
+# A local-disk deployment behind nginx: downloads answered by nginx from this internal
+# location (X-Accel-Redirect) instead of streaming through Python. Empty: Python streams.
+FILES_X_ACCEL_PREFIX = env.str("FILES_X_ACCEL_PREFIX", default="")
+# Share links: downloads per hour from one address, password attempts per hour.
+FILES_SHARE_DOWNLOADS_PER_HOUR = env.int("FILES_SHARE_DOWNLOADS_PER_HOUR", default=120)
+FILES_SHARE_PASSWORD_TRIES_PER_HOUR = env.int("FILES_SHARE_PASSWORD_TRIES_PER_HOUR", default=10)
+
 # The embedded server serves static files itself (config/asgi.py); behind a proxy, turn it off.
 SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
 
