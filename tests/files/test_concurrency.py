@@ -39,7 +39,7 @@ def test_parallel_uploads_never_pass_the_quota(people, settings):
             result = "stored"
         except services.QuotaExceeded:
             result = "refused"
-        except Exception as error:  # noqa: BLE001 - reported in the assertion below
+        except Exception as error:  # reported in the assertion below
             result = repr(error)
         finally:
             connection.close()

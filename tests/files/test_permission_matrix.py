@@ -143,7 +143,7 @@ def _anonymous():
 
 
 def test_share_links_never_leave_a_secret_group(client, world):
-    people, spaces, files = world
+    people, _spaces, files = world
     with pytest.raises(PermissionDenied):
         services.share_link_create(actor=people["owner"], item=files["secret"])
 
