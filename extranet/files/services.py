@@ -73,6 +73,7 @@ def _size(n: int) -> str:
 def _charge(workspace: Workspace, nbytes: int, name: str) -> None:
     """Take `nbytes` from the workspace's quota, or refuse. Must run inside a transaction:
     the row lock holds until it commits, so concurrent uploads cannot both pass."""
+    quota_for(workspace)
     quota = Quota.objects.select_for_update().get(pk=workspace.pk)
     quota.workspace = workspace
     if nbytes > 0 and quota.used_bytes + nbytes > quota.limit:
