@@ -43,10 +43,6 @@ def _protect(response: HttpResponse, *, name: str, inline: bool) -> HttpResponse
     return response
 
 
-def _is_remote() -> bool:
-    return not hasattr(storage.files_storage(), "path")
-
-
 def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     """(start, end) inclusive for one satisfiable range; None for no (usable) range;
     False for an unsatisfiable one."""
@@ -79,7 +75,7 @@ def serve_version(
         response["ETag"] = etag
         return response
 
-    if _is_remote():
+    if not storage.is_local():
         disposition = content_disposition_header(not inline, name)
         url = storage.files_storage().url(
             version.blob,
@@ -131,7 +127,7 @@ def serve_thumbnail(request: HttpRequest, version: Version) -> HttpResponse:
     etag = f'"t{version.pk}-{version.sha256[:16]}"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304)
-    if _is_remote():
+    if not storage.is_local():
         return HttpResponseRedirect(storage.files_storage().url(version.thumbnail))
     response = StreamingHttpResponse(storage.iter_blob(version.thumbnail), content_type="image/png")
     response["ETag"] = etag

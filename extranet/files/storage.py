@@ -10,13 +10,18 @@ from collections.abc import Iterator
 from typing import IO
 
 from django.core.files.base import File as DjangoFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 CHUNK = 1024 * 1024
 
 
 def files_storage() -> Storage:
     return storages["files"]
+
+
+def is_local() -> bool:
+    """Bytes on this machine's disk (served by Python or nginx), or in object storage."""
+    return isinstance(files_storage(), FileSystemStorage)
 
 
 def new_blob_name() -> str:

@@ -96,7 +96,7 @@ def make_preview(*, version_id: int) -> str:
 def _remote() -> bool:
     # pdfium reads a local file handle in place; a remote object is read into memory first
     # (uploads are size-limited by FILES_MAX_UPLOAD_MB).
-    return not hasattr(storage.files_storage(), "path")
+    return not storage.is_local()
 
 
 def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
