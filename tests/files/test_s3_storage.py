@@ -5,6 +5,7 @@ against that real bucket."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import urllib.request
@@ -52,12 +53,10 @@ def s3(moto_server, settings, monkeypatch):
         aws_access_key_id="test-key",
         aws_secret_access_key="test-secret",
     )
-    try:
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
         client.create_bucket(
             Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
         )
-    except client.exceptions.BucketAlreadyOwnedByYou:
-        pass
     settings.STORAGES = {
         **settings.STORAGES,
         "files": {
