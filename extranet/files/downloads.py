@@ -43,6 +43,13 @@ def _protect(response: HttpResponse, *, name: str, inline: bool) -> HttpResponse
     return response
 
 
+def _stream(request: HttpRequest, blob: str, start: int = 0, length: int | None = None):
+    # Under the ASGI server, an async iterator; under WSGI (and the test client), a plain one.
+    if hasattr(request, "scope"):
+        return storage.aiter_blob(blob, start, length)
+    return storage.iter_blob(blob, start, length)
+
+
 def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     """(start, end) inclusive for one satisfiable range; None for no (usable) range;
     False for an unsatisfiable one."""
@@ -111,12 +118,12 @@ def serve_version(
         start, end = byte_range
         length = end - start + 1
         response = StreamingHttpResponse(
-            storage.iter_blob(version.blob, start, length), status=206, content_type=mime
+            _stream(request, version.blob, start, length), status=206, content_type=mime
         )
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     else:
         length = size
-        response = StreamingHttpResponse(storage.iter_blob(version.blob), content_type=mime)
+        response = StreamingHttpResponse(_stream(request, version.blob), content_type=mime)
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
@@ -129,7 +136,7 @@ def serve_thumbnail(request: HttpRequest, version: Version) -> HttpResponse:
         return HttpResponse(status=304)
     if not storage.is_local():
         return HttpResponseRedirect(storage.files_storage().url(version.thumbnail))
-    response = StreamingHttpResponse(storage.iter_blob(version.thumbnail), content_type="image/png")
+    response = StreamingHttpResponse(_stream(request, version.thumbnail), content_type="image/png")
     response["ETag"] = etag
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import IO
 
+from asgiref.sync import sync_to_async
 from django.core.files.base import File as DjangoFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
@@ -69,3 +70,27 @@ def iter_blob(name: str, start: int = 0, length: int | None = None) -> Iterator[
             if remaining is not None:
                 remaining -= len(chunk)
             yield chunk
+
+
+async def aiter_blob(name: str, start: int = 0, length: int | None = None) -> AsyncIterator[bytes]:
+    """`iter_blob` for the ASGI server: each read runs in a worker thread, one chunk at a
+    time. (Given a plain iterator, Django's ASGI handler would first read the whole file
+    into a list.)"""
+
+    def run(func):
+        return sync_to_async(func, thread_sensitive=False)
+
+    blob = await run(files_storage().open)(name, "rb")
+    try:
+        if start:
+            await run(blob.seek)(start)
+        remaining = length
+        while remaining is None or remaining > 0:
+            chunk = await run(blob.read)(CHUNK if remaining is None else min(CHUNK, remaining))
+            if not chunk:
+                break
+            if remaining is not None:
+                remaining -= len(chunk)
+            yield chunk
+    finally:
+        await run(blob.close)()
