@@ -58,12 +58,13 @@ def folder_listing(
         .select_related("current", "created_by", "current__uploaded_by")
         .order_by(*order, "pk")
     )
-    return Listing(
-        folders=list(folders.order_by(folder_order, "pk")),
-        page=Paginator(files, PAGE_SIZE).get_page(page),
-        sort=sort,
-        descending=descending,
-    )
+    folder_list = list(folders.order_by(folder_order, "pk"))
+    page_obj = Paginator(files, PAGE_SIZE).get_page(page)
+    page_obj.object_list = list(page_obj.object_list)
+    # Their links name the workspace: given here, not fetched once per line.
+    for item in [*folder_list, *page_obj.object_list]:
+        item.workspace = workspace
+    return Listing(folders=folder_list, page=page_obj, sort=sort, descending=descending)
 
 
 def quotas_of(workspaces: list[Workspace]) -> list[Quota]:

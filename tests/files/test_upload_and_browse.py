@@ -157,3 +157,26 @@ def test_folders_nest_with_breadcrumbs(client, people):
     page = client.get(inner.get_absolute_url()).content.decode()
     assert 'aria-label="Vous êtes ici"' in page
     assert "Ateliers" in page and "affiche.png" in page
+
+
+def test_a_folder_listing_costs_the_same_queries_for_3_files_or_60(
+    client, people, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    group, member = people["groups"]["network"], people["member"]
+    client.force_login(member)
+    url = reverse("files:workspace", args=[group.slug])
+    counts = []
+    for total in (3, 60):
+        while File.objects.filter(workspace=group).count() < total:
+            n = File.objects.filter(workspace=group).count()
+            store(member, group, f"f{n}.txt", b"x")
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(20):
+        client.get(url + "?vue=grille")
