@@ -22,6 +22,7 @@ from core.ratelimit import over_limit
 from core.tags import validate_tag_names
 from core.uploads import FORUM_TYPES, CheckedUpload, UploadRefused, check_upload
 from core.workspaces.models import Workspace
+from extranet.files.models import File as StoredFile
 from forum import markdown
 from forum.models import (
     Attachment,
@@ -332,18 +333,45 @@ def topic_create(
     return topic
 
 
+def _space_files(actor: User, workspace: Workspace, space_files: Iterable[StoredFile]):
+    """Files of the workspace's space to attach: each one the actor may read, of this space."""
+    chosen = list(space_files)
+    for stored in chosen:
+        if stored.workspace_id != workspace.pk or not can(actor, "view", stored):
+            raise ValidationError({"space_files": _("This file cannot be attached here.")})
+    return chosen
+
+
+def _attach_stored(post: Post, space_files: list[StoredFile]) -> None:
+    for stored in space_files:
+        Attachment.objects.create(
+            post=post, stored=stored, name=stored.name, content_type=stored.mime, size=stored.size
+        )
+
+
 @transaction.atomic
 def post_create(
-    *, actor: User, topic: Topic, body: str, files: Iterable[UploadedFile] = ()
+    *,
+    actor: User,
+    topic: Topic,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    space_files: Iterable[StoredFile] = (),
 ) -> Post:
     topic = Topic.objects.select_for_update().select_related("category__workspace").get(pk=topic.pk)
     require(actor, "reply", topic)
     files = _validate_files(files)
+    space_files = _space_files(actor, topic.category.workspace, space_files)
+    if len(files) + len(space_files) > settings.FORUM_MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"files": _("At most %(n)s files per message.") % {"n": settings.FORUM_MAX_ATTACHMENTS}}
+        )
     check_rate(actor)
     post = Post(topic=topic, author=actor, body=body, body_html=render_body(body))
     post.full_clean()
     post.save()
     _attach(post, files)
+    _attach_stored(post, space_files)
     TopicFollow.objects.get_or_create(user=actor, topic=topic)
     ReadMark.objects.update_or_create(
         user=actor, topic=topic, defaults={"last_read_post_id": post.pk}

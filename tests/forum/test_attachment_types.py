@@ -110,3 +110,53 @@ def test_a_pdf_declared_as_anything_is_accepted_as_pdf(client, author, topic):
     response = client.get(attachment.get_absolute_url())
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
+
+
+# --- Issue 14.9: files are the attachment store ----------------------------------------------
+
+
+def test_a_reply_attaches_a_file_of_the_space_served_by_the_files_module(client, author, topic):
+    from extranet.files.services import file_trash, file_upload
+
+    network = topic.category.workspace
+    stored = file_upload(
+        actor=author,
+        workspace=network,
+        folder=None,
+        upload=SimpleUploadedFile("compte-rendu.pdf", PDF),
+        name="compte-rendu.pdf",
+    ).file
+    client.force_login(author)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "compte-rendu.pdf" in page  # offered under the reply box
+    response = client.post(
+        reverse("forum:reply", args=[topic.pk]),
+        {"body": "Le compte rendu est joint", "space_files": [stored.pk]},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.stored == stored and not attachment.file
+    download = client.get(attachment.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert download["X-Content-Type-Options"] == "nosniff"
+    # In the trash, the file is no longer served through the post either.
+    file_trash(actor=author, file=stored)
+    client.force_login(UserFactory())
+    assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_a_file_of_another_space_cannot_be_attached(client, author, topic):
+    from extranet.files.services import file_upload
+
+    other = file_upload(
+        actor=author,
+        workspace=author.personal_workspace,
+        folder=None,
+        upload=SimpleUploadedFile("prive.pdf", PDF),
+        name="prive.pdf",
+    ).file
+    with pytest.raises(Exception) as refused:
+        services.post_create(actor=author, topic=topic, body="x", space_files=[other])
+    assert "space_files" in str(refused.value)
+    assert not Attachment.objects.exists()
