@@ -28,10 +28,18 @@ frontend/dist/.built: $(VENV)/.run-installed frontend/package.json frontend/pack
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" node build.mjs
 
+# Static files with hashed names and gzip/Brotli copies (config/staticfiles.py), served by
+# WhiteNoise; collected again only when a static file, the front end or a package changed.
+STATIC_ROOT ?= staticfiles
+STATIC_SOURCES := $(shell find core public_site geodirectory forum calendars extranet -path '*/static/*' -type f 2>/dev/null)
+$(STATIC_ROOT)/staticfiles.json: $(VENV)/.run-installed frontend/dist/.built $(STATIC_SOURCES)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	touch $@
+
 ## make run: install, migrate, load territories and the demo network, serve on :8000.
 run: setup serve
 
-setup: $(VENV)/.run-installed frontend/dist/.built
+setup: $(VENV)/.run-installed frontend/dist/.built $(STATIC_ROOT)/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py load_demo

@@ -314,18 +314,29 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2.5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Outside tests, `collectstatic` (run by `make run`) writes hashed names with gzip and Brotli
+# copies (config/staticfiles.py); tests link plain names and need no collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "config.staticfiles.HashedCompressedStorage"
         )
     },
 }
-# The embedded server serves static files itself (config/asgi.py); behind a proxy, turn it off.
+# The embedded server serves static files itself, through WhiteNoise (compressed copies, a
+# year of cache for hashed names); behind a proxy that serves STATIC_ROOT, turn it off.
 SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
+if SERVE_STATIC and not TESTING:
+    # (Not in tests: WhiteNoise lists STATIC_ROOT each time a test client starts, ~0.1 s;
+    # tests/core/test_static_files.py tests it on files it collects itself.)
+    MIDDLEWARE.insert(1, "config.staticfiles.StaticFilesMiddleware")
+# Under DEBUG, files are also found where they live (a file added since the last
+# collectstatic); otherwise only collectstatic's output is served.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Wagtail -------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Maillage"
