@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early, so that every response gets the policy, and late views can use the nonce.
     "core.csp.ContentSecurityPolicyMiddleware",
+    # Before the session, CSRF and message middleware: it sees the cookies they set.
+    "core.http_cache.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,6 +208,20 @@ WEBSOCKET_RECHECK_SECONDS = env.int("WEBSOCKET_RECHECK_SECONDS", default=60)
 # Sessions are read on every request and by live sockets: cached, written through to the
 # database (local memory by default, Redis with REDIS_URL).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- HTTP caching (core/http_cache.py) --------------------------------------------------------
+# How long browsers and shared caches may keep a public page shown to anonymous visitors.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# A shared cache in front (Varnish…) that accepts PURGE requests: pages that change are
+# purged at once (Wagtail's front-end cache invalidation). See README.md.
+FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
 
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {

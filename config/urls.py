@@ -11,9 +11,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import registry
 from core.sitemaps import sitemap
+from core.views import switch_language
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/<str:code>/", switch_language, name="switch_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # allauth: sign in and out, password reset, e-mail addresses, two-factor authentication.

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from core import registry
+from core.http_cache import public
 from public_site.models import (
     DossierIndexPage,
     DossierPage,
@@ -80,6 +81,7 @@ def clean_query(raw: str) -> str:
     return " ".join(w.strip("'’-") for w in words.split() if w.strip("'’-"))
 
 
+@public
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
