@@ -57,8 +57,13 @@ serve: $(VENV)/.run-installed
 test: $(VENV)/.test-installed frontend/dist/.built
 	$(BIN)/pytest
 
+# html-validate (npm), which checks every page the browser tests see.
+tests/browser/node_modules/.installed: $(VENV)/.run-installed tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## make test-browser: end-to-end tests in Debian's Chromium (apt install chromium).
-test-browser: $(VENV)/.test-installed frontend/dist/.built
+test-browser: $(VENV)/.test-installed frontend/dist/.built tests/browser/node_modules/.installed
 	$(BIN)/pytest -m browser tests/browser
 
 bench: $(VENV)/.test-installed
@@ -75,7 +80,7 @@ format: $(VENV)/.test-installed
 
 ## make messages: refresh French translations after changing strings (needs GNU gettext).
 messages: $(VENV)/.test-installed
-	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "frontend/*" --no-obsolete --no-location
+	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "frontend/*" --ignore "tests/browser/node_modules/*" --ignore "staticfiles/*" --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*" --ignore "frontend/*"
 
 ## make lock: re-pin every transitive dependency after changing pyproject.toml.
@@ -86,4 +91,4 @@ lock:
 	/tmp/maillage-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(CONSTRAINTS)
 
 clean:
-	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist
+	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist tests/browser/node_modules

@@ -312,6 +312,9 @@ INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=14)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
+# The language people write the content in (pages, news, places, posts): marked as such
+# when the interface is shown in another one (core's {% content_lang %}, WCAG 3.1.2).
+CONTENT_LANGUAGE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "core" / "locale"]
 TIME_ZONE = "Europe/Paris"

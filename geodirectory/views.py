@@ -136,6 +136,8 @@ def directory(request: HttpRequest) -> HttpResponse:
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "total_published": Place.objects.published().count(),
+            # What a phone shows first: the nearest places after a search, else the map.
+            "view": "list" if context["located"] or context["not_found"] else "map",
         }
     )
     return render(request, "geodirectory/place_list.html", context)

@@ -4,8 +4,8 @@
 
 Opens each URL in Debian's Chromium (Playwright, 390×844 like a phone), waits for the
 network to settle, lists every request with its transferred bytes (compressed, as on the
-wire), then scrolls to the bottom and lists what that added. Tile requests to another host
-are counted too (they are aborted, not fetched, so the script works offline).
+wire), then scrolls down to the end a screen at a time and lists what that added. Requests
+to other hosts (map tiles) are listed but aborted, so the script works offline.
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def measure(browser, url: str) -> None:
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(500)
     before = list(log)
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    # Scroll as a reader does, a screen at a time, so that what loads on approach loads.
+    while page.evaluate("window.scrollY + window.innerHeight < document.body.scrollHeight - 1"):
+        page.evaluate("window.scrollBy(0, window.innerHeight * 0.8)")
+        page.wait_for_timeout(150)
     page.wait_for_timeout(1500)
     page.wait_for_load_state("networkidle")
     after = log[len(before) :]
