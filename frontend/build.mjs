@@ -1,5 +1,6 @@
 // Builds what Django serves from frontend/dist (STATICFILES_DIRS), after `npm ci`:
-// - vendor/: the distributed files of npm packages used as they are (Leaflet);
+// - vendor/: the distributed files of npm packages used as they are (Leaflet), only what
+//   the pages load (and the source maps those files name, which `collectstatic` checks);
 // - files/: the upload widget (Uppy) and the PDF viewer (pdf.js) of the files module,
 //   bundled by esbuild from src/files, plus pdf.js's worker.
 // Run by `make` (frontend/dist/.built). No CDN: everything comes from node_modules.
@@ -15,11 +16,23 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const copies = [
-  ["leaflet/dist", "leaflet"],
-  ["leaflet.markercluster/dist", "leaflet.markercluster"],
+  ["leaflet/dist", "leaflet", ["leaflet.js", "leaflet.js.map", "leaflet.css", "images"]],
+  [
+    "leaflet.markercluster/dist",
+    "leaflet.markercluster",
+    [
+      "leaflet.markercluster.js",
+      "leaflet.markercluster.js.map",
+      "MarkerCluster.css",
+      "MarkerCluster.Default.css",
+    ],
+  ],
 ];
-for (const [from, to] of copies) {
-  cpSync(join(here, "node_modules", from), join(out, to), { recursive: true });
+for (const [from, to, names] of copies) {
+  mkdirSync(join(out, to), { recursive: true });
+  for (const name of names) {
+    cpSync(join(here, "node_modules", from, name), join(out, to, name), { recursive: true });
+  }
 }
 
 await build({
