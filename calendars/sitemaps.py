@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
 from calendars.models import Workshop
+from core.sitemaps import SiteURLSitemap
 
 
-class WorkshopSitemap(Sitemap):
+class WorkshopSitemap(SiteURLSitemap):
     changefreq = "daily"
     priority = 0.5
     limit = 5000

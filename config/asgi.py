@@ -1,4 +1,7 @@
-"""ASGI entry point: HTTP through Django, websockets under /ws/ through Channels."""
+"""ASGI entry point: HTTP through Django, websockets under /ws/ through Channels.
+
+Static files are served by WhiteNoise's middleware when SERVE_STATIC is on (settings).
+"""
 
 import os
 
@@ -11,18 +14,12 @@ django_http = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 from core.proxies import TrustedProxyMiddleware  # noqa: E402
 
-if settings.SERVE_STATIC:
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    django_http = ASGIStaticFilesHandler(django_http)
-
 # Outermost: the client's address and scheme, from a trusted proxy's forwarded headers,
-# before anything (static files, Django, the websocket origin check) reads the scope.
+# before anything (Django, its static files, the websocket origin check) reads the scope.
 application = TrustedProxyMiddleware(
     ProtocolTypeRouter(
         {

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "calendars",
     "extranet.dashboard",
     "extranet.network",
+    "extranet.files",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.humanize",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early, so that every response gets the policy, and late views can use the nonce.
     "core.csp.ContentSecurityPolicyMiddleware",
+    # Before the session, CSRF and message middleware: it sees the cookies they set.
+    "core.http_cache.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,6 +214,20 @@ WEBSOCKET_FRAMES_PER_SECOND = env.float("WEBSOCKET_FRAMES_PER_SECOND", default=2
 # database (local memory by default, Redis with REDIS_URL).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# --- HTTP caching (core/http_cache.py) --------------------------------------------------------
+# How long browsers and shared caches may keep a public page shown to anonymous visitors.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# A shared cache in front (Varnish…) that accepts PURGE requests: pages that change are
+# purged at once (Wagtail's front-end cache invalidation). See README.md.
+FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
+
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {
     "default": {
@@ -299,6 +317,9 @@ INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=14)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
+# The language people write the content in (pages, news, places, posts): marked as such
+# when the interface is shown in another one (core's {% content_lang %}, WCAG 3.1.2).
+CONTENT_LANGUAGE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "core" / "locale"]
 TIME_ZONE = "Europe/Paris"
@@ -318,18 +339,68 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2.5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Outside tests, `collectstatic` (run by `make run`) writes hashed names with gzip and Brotli
+# copies (config/staticfiles.py); tests link plain names and need no collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "config.staticfiles.HashedCompressedStorage"
         )
     },
 }
-# The embedded server serves static files itself (config/asgi.py); behind a proxy, turn it off.
+# Shared storage (extranet/files) keeps its bytes in the "files" storage: the local disk under
+# MEDIA_ROOT by default, or an S3-compatible bucket with
+# STORAGE_URL=s3://<bucket>[/<prefix>]?endpoint_url=https://…&region_name=…
+# (credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; see README, "Files").
+STORAGE_URL = env.str("STORAGE_URL", default="")
+if STORAGE_URL:
+    from urllib.parse import parse_qsl, urlsplit
+
+    _storage = urlsplit(STORAGE_URL)
+    if _storage.scheme != "s3":
+        raise ImproperlyConfigured("STORAGE_URL must start with s3://")
+    STORAGES["files"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _storage.hostname,
+            "location": _storage.path.strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("FILES_PRESIGNED_SECONDS", default=300),
+            "file_overwrite": False,
+            **dict(parse_qsl(_storage.query)),
+        },
+    }
+else:
+    STORAGES["files"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+FILES_MAX_UPLOAD_MB = env.int("FILES_MAX_UPLOAD_MB", default=200)
+FILES_DEFAULT_QUOTAS = {
+    "personal": env.int("FILES_QUOTA_PERSONAL_MB", default=1024) * 2**20,
+    "group": env.int("FILES_QUOTA_GROUP_MB", default=5 * 1024) * 2**20,
+    "network": env.int("FILES_QUOTA_NETWORK_MB", default=20 * 1024) * 2**20,
+}
+FILES_TRASH_DAYS = env.int("FILES_TRASH_DAYS", default=30)
+# A local-disk deployment behind nginx: downloads answered by nginx from this internal
+# location (X-Accel-Redirect) instead of streaming through Python. Empty: Python streams.
+FILES_X_ACCEL_PREFIX = env.str("FILES_X_ACCEL_PREFIX", default="")
+# Share links: downloads per hour from one address, password attempts per hour.
+FILES_SHARE_DOWNLOADS_PER_HOUR = env.int("FILES_SHARE_DOWNLOADS_PER_HOUR", default=120)
+FILES_SHARE_PASSWORD_TRIES_PER_HOUR = env.int("FILES_SHARE_PASSWORD_TRIES_PER_HOUR", default=10)
+
+# The embedded server serves static files itself, through WhiteNoise (compressed copies, a
+# year of cache for hashed names); behind a proxy that serves STATIC_ROOT, turn it off.
 SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
+if SERVE_STATIC and not TESTING:
+    # (Not in tests: WhiteNoise lists STATIC_ROOT each time a test client starts, ~0.1 s;
+    # tests/core/test_static_files.py tests it on files it collects itself.)
+    MIDDLEWARE.insert(1, "config.staticfiles.StaticFilesMiddleware")
+# Under DEBUG, files are also found where they live (a file added since the last
+# collectstatic); otherwise only collectstatic's output is served.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Wagtail -------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Maillage"

@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,9 +11,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import registry
 from core.sitemaps import sitemap
+from core.views import switch_language
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/<str:code>/", switch_language, name="switch_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # allauth: sign in and out, password reset, e-mail addresses, two-factor authentication.
@@ -29,7 +31,12 @@ if settings.SERVE_STATIC:
     # The embedded server also serves Wagtail's image renditions (public pictures of the
     # public site); originals and every other upload stay behind permission-checked views.
     urlpatterns += [
-        re_path(r"^media/(?P<path>images/[^/]+)$", serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(
+            r"^media/(?P<path>images/[^/]+)$",
+            # A day: a rendition's name changes with its image and its size.
+            cache_control(public=True, max_age=86400)(serve),
+            {"document_root": settings.MEDIA_ROOT},
+        )
     ]
 
 

@@ -84,6 +84,21 @@ class ReplyForm(forms.Form):
         help_text=BODY_HELP,
     )
     files = _files_field()
+    space_files = forms.TypedMultipleChoiceField(
+        label=_("Files from this space"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Attach files already in the space's shared files."),
+    )
+
+    def __init__(self, *args, space_files=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(f.pk, f.name) for f in space_files]
+        if choices:
+            self.fields["space_files"].choices = choices
+        else:
+            del self.fields["space_files"]
 
 
 class EditForm(forms.Form):

@@ -216,8 +216,13 @@ class PostRevision(models.Model):
 
 class Attachment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="forum/%Y/%m/")
-    name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="forum/%Y/%m/", max_length=255, blank=True)
+    # Or a file of the workspace's space (extranet/files, the one store): served from there,
+    # to who may read both the post and the file.
+    stored = models.ForeignKey(
+        "files.File", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

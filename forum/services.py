@@ -20,7 +20,9 @@ from core.notifications.services import notifications_create
 from core.permissions import can, require
 from core.ratelimit import over_limit
 from core.tags import validate_tag_names
+from core.uploads import FORUM_TYPES, CheckedUpload, UploadRefused, check_upload
 from core.workspaces.models import Workspace
+from extranet.files.models import File as StoredFile
 from forum import markdown
 from forum.models import (
     Attachment,
@@ -41,20 +43,6 @@ from forum.models import (
 )
 from forum.notifications import Verb
 
-ATTACHMENT_TYPES = {
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "image/webp",
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 SEARCH_TEXT_LIMIT = 100_000
 
 
@@ -141,41 +129,38 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
     return tags
 
 
-def _validate_files(files: Iterable[UploadedFile]) -> list[UploadedFile]:
+def _validate_files(files: Iterable[UploadedFile]) -> list[tuple[UploadedFile, CheckedUpload]]:
+    """Each file's type from its content (core.uploads), never from the browser."""
     files = list(files)
     if len(files) > settings.FORUM_MAX_ATTACHMENTS:
         raise ValidationError(
             {"files": _("At most %(n)s files per message.") % {"n": settings.FORUM_MAX_ATTACHMENTS}}
         )
+    checked = []
     for f in files:
-        if f.size > settings.FORUM_ATTACHMENT_MAX_BYTES:
-            raise ValidationError(
-                {
-                    "files": _("“%(name)s” is too large: %(limit)s MB at most.")
-                    % {"name": f.name, "limit": settings.FORUM_ATTACHMENT_MAX_BYTES // 2**20}
-                }
+        try:
+            checked.append(
+                (
+                    f,
+                    check_upload(
+                        f,
+                        name=f.name or "",
+                        allowed=FORUM_TYPES,
+                        max_bytes=settings.FORUM_ATTACHMENT_MAX_BYTES,
+                    ),
+                )
             )
-        if (f.content_type or "").split(";")[0] not in ATTACHMENT_TYPES:
-            raise ValidationError(
-                {
-                    "files": _(
-                        "“%(name)s”: this kind of file is not accepted (pictures, PDF, text, "
-                        "office documents and zip archives are)."
-                    )
-                    % {"name": f.name}
-                }
-            )
-    return files
+        except UploadRefused as error:
+            raise ValidationError({"files": error.messages}) from error
+    return checked
 
 
-def _attach(post: Post, files: list[UploadedFile]) -> None:
-    for f in files:
+def _attach(post: Post, files: list[tuple[UploadedFile, CheckedUpload]]) -> None:
+    for f, checked in files:
+        # The stored name and type are the checked ones: what the content is.
+        f.name = checked.name
         Attachment.objects.create(
-            post=post,
-            file=f,
-            name=f.name[:200],
-            content_type=(f.content_type or "").split(";")[0],
-            size=f.size,
+            post=post, file=f, name=checked.name, content_type=checked.mime, size=checked.size
         )
 
 
@@ -348,18 +333,45 @@ def topic_create(
     return topic
 
 
+def _space_files(actor: User, workspace: Workspace, space_files: Iterable[StoredFile]):
+    """Files of the workspace's space to attach: each one the actor may read, of this space."""
+    chosen = list(space_files)
+    for stored in chosen:
+        if stored.workspace_id != workspace.pk or not can(actor, "view", stored):
+            raise ValidationError({"space_files": _("This file cannot be attached here.")})
+    return chosen
+
+
+def _attach_stored(post: Post, space_files: list[StoredFile]) -> None:
+    for stored in space_files:
+        Attachment.objects.create(
+            post=post, stored=stored, name=stored.name, content_type=stored.mime, size=stored.size
+        )
+
+
 @transaction.atomic
 def post_create(
-    *, actor: User, topic: Topic, body: str, files: Iterable[UploadedFile] = ()
+    *,
+    actor: User,
+    topic: Topic,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    space_files: Iterable[StoredFile] = (),
 ) -> Post:
     topic = Topic.objects.select_for_update().select_related("category__workspace").get(pk=topic.pk)
     require(actor, "reply", topic)
     files = _validate_files(files)
+    space_files = _space_files(actor, topic.category.workspace, space_files)
+    if len(files) + len(space_files) > settings.FORUM_MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"files": _("At most %(n)s files per message.") % {"n": settings.FORUM_MAX_ATTACHMENTS}}
+        )
     check_rate(actor)
     post = Post(topic=topic, author=actor, body=body, body_html=render_body(body))
     post.full_clean()
     post.save()
     _attach(post, files)
+    _attach_stored(post, space_files)
     TopicFollow.objects.get_or_create(user=actor, topic=topic)
     ReadMark.objects.update_or_create(
         user=actor, topic=topic, defaults={"last_read_post_id": post.pk}

@@ -10,16 +10,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import uploads
 from core.accounts.models import User
 from core.permissions import can
 from core.views import add_service_errors, get_object_or_deny, require_or_deny
 from core.workspaces.models import Workspace
+from extranet.files.downloads import serve_version
+from extranet.files.permissions import files_visible_to
 from forum import selectors, services
 from forum.forms import (
     CategoryForm,
@@ -182,7 +185,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "solution": solution,
             "last_read": last_read,
             "follow": follow,
-            "reply_form": ReplyForm(),
+            "reply_form": ReplyForm(space_files=_space_files(request, topic)),
             "tags": list(topic.tags.all()),
             "may_reply": can(request.user, "reply", topic),
             "may_moderate": can(request.user, "moderate", topic),
@@ -299,14 +302,44 @@ def mention_suggestions(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": [{"handle": p.handle, "name": p.display_name} for p in people]})
 
 
-def attachment(request: HttpRequest, pk: int, name: str) -> FileResponse:
+SPACE_FILES_OFFERED = 30
+
+
+def _space_files(request: HttpRequest, topic: Topic) -> list:
+    """The latest files of the topic's space the user may read, offered as attachments."""
+    if not request.user.is_authenticated:
+        return []
+    return list(
+        files_visible_to(request.user)
+        .filter(workspace=topic.category.workspace_id)
+        .order_by("-updated_at")[:SPACE_FILES_OFFERED]
+    )
+
+
+def attachment(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     item = get_object_or_deny(
         request, Attachment.objects.select_related("post__topic__category__workspace"), pk=pk
     )
+    if item.stored_id is not None:
+        # A file of the space: served by the files module, to who may also read the file.
+        # Out of the trash only: files_visible_to leaves trashed files out.
+        stored = (
+            files_visible_to(request.user)
+            .select_related("workspace", "current", "folder")
+            .filter(pk=item.stored_id)
+            .first()
+        )
+        if stored is None or stored.current is None or not can(request.user, "view", stored):
+            raise Http404
+        return serve_version(request, stored.current, name=stored.name)
+    if not item.file:
+        raise Http404
+    # Older rows kept the browser's word: a type off the list is served as opaque bytes.
+    kind = uploads.TYPES.get(item.content_type)
     response = FileResponse(
         item.file.open("rb"),
-        content_type=item.content_type,
-        as_attachment=not item.is_image,
+        content_type=kind.mime if kind else "application/octet-stream",
+        as_attachment=not (kind and kind.inline and kind.family == "image"),
         filename=item.name,
     )
     response["Cache-Control"] = "private, max-age=3600"
@@ -347,14 +380,16 @@ def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk, "reply")
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, space_files=_space_files(request, topic))
     if form.is_valid():
+        chosen = form.cleaned_data.get("space_files") or []
         try:
             post = services.post_create(
                 actor=request.user,
                 topic=topic,
                 body=form.cleaned_data["body"],
                 files=form.cleaned_data["files"],
+                space_files=list(files_visible_to(request.user).filter(pk__in=chosen)),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
+from core.http_cache import purge_on_commit
 from core.permissions import can, is_coordinator, require, users_managed_by
 from core.territories.models import PostalCode, Territory, TerritoryKind
 from geodirectory.models import GeocodingPrecision, Place, PlaceRevision
@@ -193,7 +195,14 @@ def place_save(
     record(place, author=actor, origin=origin, changes=diff(before, snapshot(place)))
     if not place.is_located:
         schedule_geocoding(place)
+    public_pages_changed(place)
     return place
+
+
+def public_pages_changed(place: Place) -> None:
+    """Purge, after commit, the pages a shared cache may keep that show this place (the
+    directory's other pages, one per search, expire on their own)."""
+    purge_on_commit(lambda: [place.get_absolute_url(), reverse("geodirectory:directory")])
 
 
 def schedule_geocoding(place: Place) -> None:
@@ -239,4 +248,5 @@ def place_set_location(
         origin=PlaceRevision.Origin.GEOCODING,
         changes=diff(before, snapshot(place)),
     )
+    public_pages_changed(place)
     return place

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.sitemaps import Sitemap
-
+from core.sitemaps import SiteURLSitemap
 from geodirectory.models import Place
 
 
-class PlaceSitemap(Sitemap):
+class PlaceSitemap(SiteURLSitemap):
     changefreq = "weekly"
     priority = 0.6
     limit = 5000

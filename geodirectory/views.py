@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import registry
+from core.http_cache import public
 from core.permissions import can
 from core.views import get_object_or_deny
 from geodirectory import hours, selectors
@@ -65,6 +66,7 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+@public
 @require_GET
 async def directory(request: HttpRequest) -> HttpResponse:
     # The address is located first: the national API is called in the geocoder's own pool
@@ -143,11 +145,14 @@ def directory_page(request: HttpRequest, located: dict[str, Located | None]) -> 
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "total_published": Place.objects.published().count(),
+            # What a phone shows first: the nearest places after a search, else the map.
+            "view": "list" if context["located"] or context["not_found"] else "map",
         }
     )
     return render(request, "geodirectory/place_list.html", context)
 
 
+@public
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_deny(
         request, Place.objects.select_related("territory").prefetch_related("photos"), slug=slug
@@ -167,7 +172,8 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "week": week,
             "hours_text": hours_text,
             "lists": _labelled_lists(place),
-            "json_ld": _json_ld(request, place),
+            "json_ld": _json_ld(place),
+            "canonical_url": settings.SITE_URL + place.get_absolute_url(),
             "may_edit": can(request.user, "edit", place),
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -214,13 +220,13 @@ def _labelled_lists(place: Place) -> dict[str, list[str]]:
     }
 
 
-def _json_ld(request: HttpRequest, place: Place) -> dict:
+def _json_ld(place: Place) -> dict:
     """schema.org description of the place, for search engines."""
     data = {
         "@context": "https://schema.org",
         "@type": "Place",
         "name": place.nom,
-        "url": request.build_absolute_uri(place.get_absolute_url()),
+        "url": settings.SITE_URL + place.get_absolute_url(),
         "address": {
             "@type": "PostalAddress",
             "streetAddress": ", ".join(filter(None, [place.adresse, place.complement_adresse])),
@@ -256,6 +262,7 @@ def _published_for_export():
     return Place.objects.published().order_by("pk").iterator(chunk_size=1000)
 
 
+@public(language=False)
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
@@ -265,6 +272,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@public(language=False)
 @require_GET
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
@@ -278,6 +286,7 @@ def _bad_request(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=400)
 
 
+@public(language=False)
 @require_GET
 def geojson(request: HttpRequest) -> JsonResponse:
     """`?bbox=west,south,east,north`: the published places in a box (a map's view)."""
@@ -306,6 +315,7 @@ def geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features, "truncated": truncated})
 
 
+@public(language=False)
 @require_GET
 def nearby(request: HttpRequest) -> JsonResponse:
     """`?lat=…&lon=…&limit=…`: the nearest published places, with distances in metres."""
@@ -332,7 +342,7 @@ def nearby(request: HttpRequest) -> JsonResponse:
                     "name": names[h.place_id].nom,
                     "commune": names[h.place_id].commune,
                     "distance_m": round(h.distance_m),
-                    "url": request.build_absolute_uri(names[h.place_id].get_absolute_url()),
+                    "url": settings.SITE_URL + names[h.place_id].get_absolute_url(),
                 }
                 for h in hits
             ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.accounts.models import NetworkRole, User
 from core.permissions import can, is_administrator, users_managed_by
 from core.views import get_object_or_deny, require_or_deny
+from geodirectory import services
 from geodirectory.forms import PlaceForm
 from geodirectory.models import Place, PlacePhoto, PlaceRevision
 from geodirectory.permissions import places_editable_by
@@ -177,6 +178,7 @@ def place_photos(request: HttpRequest, pk: int) -> HttpResponse:
         photo.place = place
         photo.position = place.photos.count()
         photo.save()
+        services.public_pages_changed(place)
         messages.success(request, _("The photo is added."))
         return redirect("geodirectory:place_photos", pk=place.pk)
     return render(
@@ -194,5 +196,6 @@ def place_photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResp
     if photo is not None:
         photo.image.delete(save=False)
         photo.delete()
+        services.public_pages_changed(place)
         messages.success(request, _("The photo is removed."))
     return redirect("geodirectory:place_photos", pk=place.pk)

@@ -10,18 +10,20 @@ from django.http import HttpRequest
 from django.urls import reverse
 from taggit.models import Tag
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import Page, Site
 
 from public_site.models import HomePage, NewsPage
 
-# The one rendition of news images, prefetched here and used by the templates (news_card,
-# news_page, meta): lists, pages and og:image share the same generated file.
-NEWS_IMAGE_FILTER = "fill-1200x630"
+# The renditions of a news image in lists (news_card.html: `{% picture … fill-{400x210,
+# 800x420} format-{webp,jpeg} %}`, WebP with a JPEG fallback, for small and large screens),
+# prefetched here so that a list does not query once per item. og:image uses fill-1200x630.
+NEWS_CARD_RENDITIONS = Filter.expand_spec(["fill-{400x210,800x420}", "format-{webp,jpeg}"])
 
 
 def live_news(*, within: Page) -> QuerySet[NewsPage]:
     """Live, public news pages under `within`, newest first, with tags and images."""
-    images = get_image_model().objects.prefetch_renditions(NEWS_IMAGE_FILTER)
+    images = get_image_model().objects.prefetch_renditions(*NEWS_CARD_RENDITIONS)
     return (
         NewsPage.objects.live()
         .public()

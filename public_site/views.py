@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from core import registry
+from core.http_cache import public
 from public_site.models import (
     DossierIndexPage,
     DossierPage,
@@ -80,6 +83,7 @@ def clean_query(raw: str) -> str:
     return " ".join(w.strip("'’-") for w in words.split() if w.strip("'’-"))
 
 
+@public
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
@@ -113,3 +117,26 @@ def search(request: HttpRequest) -> HttpResponse:
             "count": len(results),
         },
     )
+
+
+# What crawlers may visit: the public site, not the members' area, sign-in, personal links
+# (registrations, surveys, private calendar feeds) or the language switch.
+ROBOTS_DISALLOW = [
+    "/admin/",
+    "/comptes/",
+    "/espace/",
+    "/i18n/",
+    "/invitation/",
+    "/ateliers/inscription/",
+    "/ateliers/avis/",
+    "/agenda/flux/",
+]
+
+
+@public(language=False)
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """robots.txt, naming the sitemap at its public address (SITE_URL)."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

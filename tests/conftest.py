@@ -27,6 +27,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends back in the default language: a request in English leaves English
+    active in the thread (the locale middleware activates it; nothing deactivates it)."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 # Montbéliard and Bethoncourt (25), both Gourdons (46, 71), Saint-Étienne (42),
 # Bras-sur-Meuse (55), and Abondance (74), the first of the 687 real places.
 COMMUNES = {"25388", "25057", "46127", "71222", "42218", "55073", "74001"}

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ from calendars.models import (
 from calendars.notifications import Verb
 from calendars.services.calendars import calendar_for_place
 from core.accounts.models import User
+from core.http_cache import purge_on_commit
 from core.notifications.services import notifications_create
 from core.permissions import require
 from geodirectory.models import Place
@@ -117,6 +119,18 @@ def _unique_slug(title: str, start: datetime) -> str:
     return slug
 
 
+def _public_pages_changed(workshop: Workshop) -> None:
+    """Purge, after commit, what shared caches may keep that shows this workshop, its dates
+    or its seats left: its page, the list of workshops, and its place's page."""
+    purge_on_commit(
+        lambda: [
+            workshop.get_absolute_url(),
+            reverse("workshops:list"),
+            workshop.place.get_absolute_url(),
+        ]
+    )
+
+
 def _refresh_dates(workshop: Workshop) -> None:
     live = workshop.sessions.filter(is_cancelled=False).order_by("start")
     first, last = live.first(), live.order_by("-end").first()
@@ -176,6 +190,7 @@ def workshop_create(
         event.full_clean()
         event.save()
     _refresh_dates(workshop)
+    _public_pages_changed(workshop)
     return workshop
 
 
@@ -212,6 +227,7 @@ def workshop_update(*, user: User, workshop: Workshop, **fields) -> Workshop:
     if "title" in fields:
         workshop.sessions.update(title=workshop.title, sequence=F("sequence") + 1)
     _promote_waiting(workshop)
+    _public_pages_changed(workshop)
     return workshop
 
 
@@ -227,6 +243,7 @@ def workshop_cancel(*, user: User, workshop: Workshop, reason: str = "") -> Work
     workshop.sessions.update(is_cancelled=True, sequence=F("sequence") + 1)
     for registration in workshop.registrations.filter(status__in=_active()):
         _email_on_commit(registration.pk, "workshop_cancelled", reason=reason)
+    _public_pages_changed(workshop)
     return workshop
 
 
@@ -261,6 +278,7 @@ def session_move(
             old_start=old_start.isoformat(),
             reason=reason,
         )
+    _public_pages_changed(workshop)
     return session
 
 
@@ -281,6 +299,7 @@ def session_cancel(*, user: User, session: Event, reason: str = "") -> Event:
     _refresh_dates(workshop)
     for registration in workshop.registrations.filter(status__in=_active()):
         _email_on_commit(registration.pk, "session_cancelled", session_id=session.pk, reason=reason)
+    _public_pages_changed(workshop)
     return session
 
 
@@ -357,6 +376,7 @@ def registration_create(
             registration.save()
             if email and notify:
                 _email_on_commit(registration.pk, "confirmed" if seat else "waiting")
+            _public_pages_changed(locked)
     except IntegrityError as error:
         # The partial unique index caught a double submission that raced past the check.
         raise ValidationError({"email": _("This e-mail address is already registered.")}) from error
@@ -419,6 +439,7 @@ def registration_cancel(*, registration: Registration, by: User | None = None) -
     if registration.email:
         _email_on_commit(registration.pk, "cancelled")
     _promote_waiting(workshop)
+    _public_pages_changed(workshop)
     return registration
 
 

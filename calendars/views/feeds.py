@@ -19,11 +19,12 @@ from core.permissions import can
 from geodirectory.models import Place
 
 
-def _ics(body: bytes, filename: str) -> HttpResponse:
+def _ics(body: bytes, filename: str, *, public: bool = False) -> HttpResponse:
     response = HttpResponse(body, content_type=ical.CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     # Clients poll feeds: a few minutes of caching spares the server without going stale.
-    response["Cache-Control"] = "private, max-age=300"
+    # A place's public feed may be kept by shared caches too; a personal one may not.
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=300"
     return response
 
 
@@ -40,7 +41,7 @@ def place_feed(request: HttpRequest, slug: str) -> HttpResponse:
         if calendar is not None
         else Event.objects.none()
     )
-    return _ics(ical.build_feed(name=place.nom, events=events), place.slug)
+    return _ics(ical.build_feed(name=place.nom, events=events), place.slug, public=True)
 
 
 @require_GET

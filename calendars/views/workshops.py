@@ -21,6 +21,7 @@ from calendars import selectors
 from calendars.forms.workshops import RegistrationForm, SurveyForm, WorkshopFilterForm
 from calendars.models import Registration, RegistrationStatus, Workshop
 from calendars.services import workshops as services
+from core.http_cache import public
 from core.permissions import can
 from core.proxies import client_address
 from core.ratelimit import over_limit
@@ -31,6 +32,7 @@ from geodirectory.geocoding import Located, alocate, locate, search_to_locate
 PER_PAGE = 20
 
 
+@public
 @require_GET
 async def workshop_list(request: HttpRequest) -> HttpResponse:
     # Located first, the national API awaited in the geocoder's pool (as the directory).
@@ -94,6 +96,7 @@ def workshop_list_page(request: HttpRequest, known: dict[str, Located | None]) -
     )
 
 
+@public
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = get_object_or_deny(
         request,
@@ -160,7 +163,7 @@ def _json_ld(request: HttpRequest, workshop: Workshop) -> dict:
     """schema.org: one EducationEvent per workshop, with its sessions as sub-events."""
     place = workshop.place
     sessions = workshop.live_sessions
-    offer = {"@type": "Offer", "url": request.build_absolute_uri(workshop.get_absolute_url())}
+    offer = {"@type": "Offer", "url": settings.SITE_URL + workshop.get_absolute_url()}
     if workshop.fee_kind == "free":
         offer.update(price="0", priceCurrency="EUR")
     elif workshop.fee_amount is not None:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import json
 
 from django import template
+from django.conf import settings
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core import registry
 from core.permissions import can as permission_can
@@ -75,3 +78,30 @@ def include_with(context, template_name: str, values: dict) -> str:
     """`{% include %}` of a template named at run time with a dict of extra context (a
     registered desktop widget…)."""
     return mark_safe(_render_into(context, template_name, values))  # noqa: S308 - autoescaped
+
+
+# --- The language of what is shown (WCAG 3.1.2) -------------------------------------------------
+
+
+def _interface_language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+@register.simple_tag
+def content_lang() -> str:
+    """`<h1{% content_lang %}>`: ` lang="fr"` on an element showing what people wrote (pages,
+    news, places, workshops, posts: French) when the interface is in another language, so
+    that screen readers read it as French; nothing when the page is in French already."""
+    if _interface_language() == settings.CONTENT_LANGUAGE:
+        return ""
+    return format_html(' lang="{}"', settings.CONTENT_LANGUAGE)
+
+
+@register.simple_tag
+def ui_lang() -> str:
+    """`<time{% ui_lang %}>`: the interface's language back on a part of the interface inside
+    an element marked `{% content_lang %}` (a date inside a news card)."""
+    language = _interface_language()
+    if language == settings.CONTENT_LANGUAGE:
+        return ""
+    return format_html(' lang="{}"', language)

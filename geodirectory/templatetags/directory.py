@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import template
+from django.templatetags.static import static
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -32,6 +35,31 @@ def split_values(value: str) -> list[str]:
     from geodirectory.vocabulary import split
 
     return split(value)
+
+
+@register.simple_tag
+def map_assets(cluster: bool = False) -> SafeString:
+    """The data-* attributes of a map element: what geodirectory/maps.js loads when the map
+    nears the viewport (Leaflet's files, the marker clusters' for the directory, the map
+    code), and Leaflet's marker pictures by their hashed names."""
+    styles = ["vendor/leaflet/leaflet.css"]
+    scripts = ["vendor/leaflet/leaflet.js"]
+    if cluster:
+        styles += [
+            "vendor/leaflet.markercluster/MarkerCluster.css",
+            "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+        ]
+        scripts.append("vendor/leaflet.markercluster/leaflet.markercluster.js")
+    scripts.append("geodirectory/directory-map.js")
+    return format_html(
+        'data-styles="{}" data-scripts="{}" data-icon="{}" data-icon-retina="{}" '
+        'data-icon-shadow="{}"',
+        " ".join(static(name) for name in styles),
+        " ".join(static(name) for name in scripts),
+        static("vendor/leaflet/images/marker-icon.png"),
+        static("vendor/leaflet/images/marker-icon-2x.png"),
+        static("vendor/leaflet/images/marker-shadow.png"),
+    )
 
 
 @register.inclusion_tag("geodirectory/components/map_teaser_content.html", takes_context=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -29,6 +30,16 @@ class PublicPageMixin:
 
     def get_meta_image_alt(self) -> str:
         return ""
+
+    def get_url_parts(self, request: HttpRequest | None = None) -> tuple | None:
+        """Absolute links (canonical, sitemap, RSS, og:url, cache purges) start with
+        SITE_URL, the address the public uses, not the Wagtail site record's host and port
+        (which a proxy or an edit in the admin may leave different)."""
+        parts = super().get_url_parts(request)  # type: ignore[misc]
+        if parts is None:
+            return None
+        site_id, _root_url, page_path = parts
+        return site_id, settings.SITE_URL, page_path
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int) -> PaginatorPage:

@@ -45,6 +45,10 @@ class NewsIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         verbose_name = _("news index")
         verbose_name_plural = _("news indexes")
 
+    def get_cached_paths(self) -> list[str]:
+        # What a shared cache keeps under this page and must forget when a news changes.
+        return ["/", "/" + self.reverse_subpage("rss")]
+
     def news(self) -> models.QuerySet[NewsPage]:
         from public_site.selectors import live_news
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template import Context, TemplateDoesNotExist
 from django.utils.safestring import SafeString
-from wagtail.models import Site
 
 from public_site.selectors import public_menu as select_public_menu
 
@@ -49,15 +49,9 @@ def public_menu(context: Context, placement: str = "header") -> dict[str, Any]:
     return {"items": items, "placement": placement, "request": request}
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context: Context, url: str) -> str:
-    """`url` made absolute on the current Wagtail site's address (og:image needs it)."""
+@register.simple_tag
+def absolute_url(url: str) -> str:
+    """`url` made absolute on SITE_URL, the public address (og:image needs it)."""
     if not url or url.startswith(("http://", "https://")):
         return url
-    request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None:
-        return site.root_url + url
-    if request is not None:
-        return request.build_absolute_uri(url)
-    return url
+    return settings.SITE_URL + url

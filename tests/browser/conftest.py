@@ -1,6 +1,10 @@
 """End-to-end fixtures: a live daphne server (HTTP and websockets) on the test database,
 and Debian's Chromium driven by Playwright. Nothing is downloaded: CI installs the
-`chromium` package with apt."""
+`chromium` package with apt.
+
+Every HTML page a test's browser receives is checked by html-validate (its standard
+rules) when the test ends: a page the HTML standard forbids fails the test.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from channels.testing.live import make_application, set_database_connection
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
+
+from tests.browser import html_validation
 
 # Playwright's sync API runs an event loop between calls; the test's own ORM calls are
 # still synchronous and outside it.
@@ -144,24 +150,69 @@ class PolicyWatch:
                 page.wait_for_timeout(150)
 
 
+@pytest.fixture(scope="session")
+def html_validator():
+    if not html_validation.available():
+        pytest.fail("html-validate is missing: run `make test-browser` (npm ci in tests/browser)")
+    return html_validation.problems
+
+
+# Pages of other projects' making, not ours to fix: Wagtail's admin.
+NOT_VALIDATED = ("/admin/",)
+
+
+def collect_html(page, into: dict[str, str]) -> None:
+    """Keep the HTML of every document `page` receives (redirects have none)."""
+
+    def keep(response) -> None:
+        if response.request.resource_type != "document" or 300 <= response.status < 400:
+            return
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            return
+        address = response.url
+        if any(part in address for part in NOT_VALIDATED):
+            return
+        try:
+            html = response.text()
+        except Exception:  # a body the browser no longer holds
+            return
+        method = response.request.method
+        key = f"{method} {address}" if method != "GET" else address
+        # The same address seen again (after a change) is checked again.
+        seen = 1
+        while into.get(key, html) != html:
+            seen += 1
+            key = f"{address} (visit {seen})"
+        into[key] = html
+
+    page.on("response", keep)
+
+
 @pytest.fixture
-def new_page(request, browser, live_server_url):
+def new_page(request, browser, live_server_url, html_validator):
     """Open a fresh browser profile (its own cookies) on the live server, in French. The
-    test fails if any page breaks the Content-Security-Policy or is served without one."""
+    test fails if any page breaks the Content-Security-Policy or is served without one,
+    and if html-validate finds errors in any page it received (checked when it ends)."""
     contexts = []
     watch = PolicyWatch(live_server_url)
     request.node.csp_watch = watch
+    received: dict[str, str] = {}
 
     def open_page():
         context = browser.new_context(base_url=live_server_url, locale="fr-FR")
         context.set_default_timeout(10_000)
         watch.watch(context)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        collect_html(page, received)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    found = html_validator(received)
+    if found:
+        pytest.fail("HTML errors (html-validate):\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)

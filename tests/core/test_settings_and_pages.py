@@ -76,7 +76,8 @@ def test_server_error_page_is_translated_and_needs_no_database():
 
 @pytest.mark.django_db
 def test_english_is_available_through_the_language_switch(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/espace/groupes/"})
+    switch = reverse("switch_language", args=["en"])
+    response = client.get(f"{switch}?next=/espace/groupes/")
     assert response.status_code == 302
     page = client.get(reverse("workspaces:list")).content.decode()
     assert "Working groups" in page
@@ -91,4 +92,6 @@ def test_layout_has_landmarks_skip_link_and_labelled_navigation(client):
     assert 'href="#contenu"' in page and 'id="contenu"' in page
     assert 'role="banner"' in page and 'role="contentinfo"' in page and "<main" in page
     assert 'aria-label="Menu de l’espace membres"' in page
-    assert '<label for="language-select"' in page
+    assert '<nav class="language-switch" aria-label="Langue">' in page
+    english = '<a href="/i18n/en/?next=/espace/" hreflang="en" lang="en" rel="nofollow">English</a>'
+    assert english in page

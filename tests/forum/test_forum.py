@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from core.notifications.models import Notification
 from core.workspaces.models import MembershipRole, Visibility
@@ -485,7 +486,10 @@ def test_xss_in_titles_posts_and_tags_is_never_active(client, network_category):
 
 def test_a_post_shows_its_attachment_image_but_no_path_that_climbs_out(client, network_category):
     author = old_account()
-    png = SimpleUploadedFile("capture écran.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    # A real picture: attachments are checked on their content (core.uploads).
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, "PNG")
+    png = SimpleUploadedFile("capture écran.png", buffer.getvalue(), content_type="image/png")
     topic = ask(network_category, author, files=[png])
     image = topic.posts.get().attachments.get().get_absolute_url()
     hostile = "/espace/forum/pieces-jointes/../../../api/lieux.csv"
@@ -616,3 +620,45 @@ def test_profiles_list_and_count_only_what_the_viewer_may_read(client, network_c
         page = client.get(profile).content.decode()
         assert ("Cellule discrète" in page) == listed
         assert f"{count} réponses acceptées" in page or f"{count} réponse acceptée" in page
+
+
+def test_a_solved_topic_page_has_no_duplicate_id_and_no_form_in_an_inline_element(
+    client, network_category
+):
+    """The accepted answer is shown twice (in the thread, under the question): its parts
+    must not repeat an id, and its "This helped me" form sits in a block, not a span."""
+    from html.parser import HTMLParser
+
+    asker, helper = old_account(), old_account()
+    topic = ask(network_category, asker)
+    answer = services.post_create(actor=helper, topic=topic, body="Installez `brlaser`.")
+    services.solution_set(actor=asker, topic=topic, post=answer)
+    client.force_login(old_account())  # may react: the form is shown
+
+    class Check(HTMLParser):
+        INLINE = {"span", "a", "em", "strong", "b", "i", "label", "small"}
+
+        def __init__(self):
+            super().__init__()
+            self.ids, self.duplicates, self.open, self.forms_in_inline = set(), [], [], 0
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if "id" in attributes:
+                if attributes["id"] in self.ids:
+                    self.duplicates.append(attributes["id"])
+                self.ids.add(attributes["id"])
+            if tag == "form" and any(t in self.INLINE for t in self.open):
+                self.forms_in_inline += 1
+            if tag not in {"input", "br", "img", "meta", "link", "source", "hr"}:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in self.open:
+                del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    check = Check()
+    check.feed(client.get(topic.get_absolute_url()).content.decode())
+    assert check.duplicates == []
+    assert check.forms_in_inline == 0
+    assert f'id="solution-{answer.pk}"' in client.get(topic.get_absolute_url()).content.decode()

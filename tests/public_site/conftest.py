@@ -12,6 +12,15 @@ def _fresh_cache():
     cache.clear()
 
 
+# The public address: absolute links use it, not the Wagtail site record (localhost:80).
+SITE_URL = "https://maillage.example.fr"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE_URL
+
+
 @pytest.fixture
 def home(db):
     return factories.home_page()

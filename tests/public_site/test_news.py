@@ -30,7 +30,7 @@ def test_news_index_paginates_by_ten_newest_first(client, index):
     assert "Nouvelle 10" not in first
     assert "Nouvelle 10" in second and "Nouvelle 11" in second and "Nouvelle 09" not in second
     assert 'rel="next"' in first and 'rel="prev"' in second
-    assert '<link rel="canonical" href="http://localhost/actualites/?page=2">' in second
+    assert '<link rel="canonical" href="https://maillage.example.fr/actualites/?page=2">' in second
 
 
 def test_news_index_filters_by_tag(client, index):
@@ -46,7 +46,8 @@ def test_news_index_filters_by_tag(client, index):
     assert "Un atelier tablette" not in page and "Un brouillon fablab" not in page
     assert 'href="/actualites/tag/fablab/" aria-current="page"' in page
     assert "Actualités avec le mot-clé « fablab »." in page
-    assert '<link rel="canonical" href="http://localhost/actualites/tag/fablab/">' in page
+    canonical = "https://maillage.example.fr/actualites/tag/fablab/"
+    assert f'<link rel="canonical" href="{canonical}">' in page
 
 
 def test_news_index_filters_by_tag_with_accents(client, index):
@@ -82,13 +83,13 @@ def test_rss_feed_is_valid_xml_with_absolute_links_and_only_published_public_new
     # Our own response, not untrusted input.
     channel = ET.fromstring(response.content).find("channel")  # noqa: S314
     assert channel.findtext("title") == "Actualités"
-    assert channel.findtext("link") == "http://localhost/actualites/"
+    assert channel.findtext("link") == "https://maillage.example.fr/actualites/"
     assert channel.findtext("description") == "Les nouvelles du réseau."
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == ["Publiée"]
     item = items[0]
-    assert item.findtext("link") == "http://localhost/actualites/publiee/"
-    assert item.findtext("guid") == "http://localhost/actualites/publiee/"
+    assert item.findtext("link") == "https://maillage.example.fr/actualites/publiee/"
+    assert item.findtext("guid") == "https://maillage.example.fr/actualites/publiee/"
     assert item.findtext("pubDate").startswith("Sat, 31 Oct 2026")
     assert item.findtext("category") == "ateliers"
 

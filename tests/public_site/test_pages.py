@@ -174,7 +174,8 @@ def test_press_review_is_paginated_by_ten(client, home):
     assert "Article 12" in first and "Article 03" in first and "Article 02" not in first
     assert "Article 02" in second and "Article 01" in second and "Article 12" not in second
     assert "Page 2 sur 2" in second or "Page 2 of 2" in second
-    assert '<link rel="canonical" href="http://localhost/revue-de-presse/?page=2">' in second
+    canonical = "https://maillage.example.fr/revue-de-presse/?page=2"
+    assert f'<link rel="canonical" href="{canonical}">' in second
 
 
 def test_dossier_index_lists_dossiers_and_filters_them_by_kind(client, home):

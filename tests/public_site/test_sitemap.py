@@ -42,10 +42,10 @@ def test_sitemap_lists_live_public_pages_with_absolute_urls(client, pages):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     assert locations(response.content) == [
-        "http://localhost/",
-        "http://localhost/le-programme/",
-        "http://localhost/actualites/",
-        "http://localhost/actualites/publiee/",
+        "https://maillage.example.fr/",
+        "https://maillage.example.fr/le-programme/",
+        "https://maillage.example.fr/actualites/",
+        "https://maillage.example.fr/actualites/publiee/",
     ]
     assert parse(response.content).find("s:url/s:lastmod", NS) is not None
 
@@ -56,7 +56,7 @@ def test_sitemap_view_works_without_a_url_route(pages):
     request.user = AnonymousUser()  # the project's context processors read it
     response = sitemap(request)
     response.render()
-    assert "http://localhost/actualites/publiee/" in locations(response.content)
+    assert "https://maillage.example.fr/actualites/publiee/" in locations(response.content)
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
-// The directory's maps (Leaflet, clustered markers) and the "around me" button.
-// The pages work without this script: the list is server-rendered and paginated, the map
-// stays hidden. When map tiles cannot load, markers and the list still work.
+// The directory's maps (Leaflet, clustered markers), loaded with Leaflet by maps.js when a
+// map nears the viewport, which then calls MaillageMaps.show(element). When map tiles
+// cannot load, markers and the list still work.
 (function () {
   "use strict";
 
@@ -19,27 +19,58 @@
     layer.addTo(map);
   }
 
-  function setupLeaflet() {
-    L.Icon.Default.imagePath = (document.querySelector("link[href*='vendor/leaflet/leaflet.css']") || {})
-      .href.replace(/leaflet\.css.*$/, "images/");
+  // Leaflet's marker pictures by their hashed names (Leaflet would guess plain ones).
+  function setupIcons(element) {
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({
+      iconUrl: element.dataset.icon,
+      iconRetinaUrl: element.dataset.iconRetina,
+      shadowUrl: element.dataset.iconShadow,
+    });
   }
 
   // --- One place ----------------------------------------------------------------------------
   function placeMap(element) {
-    element.hidden = false;
     var point = [parseFloat(element.dataset.lat), parseFloat(element.dataset.lon)];
     var map = L.map(element, { scrollWheelZoom: false }).setView(point, 16);
     tileLayer(map, element);
     L.marker(point, { title: element.dataset.name, alt: element.dataset.name }).addTo(map);
+    return map;
   }
 
   // --- The directory ------------------------------------------------------------------------
+  // A cluster's marker says how many places it holds, in words: « 3 lieux ».
+  function clusterIcon(element) {
+    var label = element.dataset.labelCluster || "{count}";
+    return function (cluster) {
+      var count = cluster.getChildCount();
+      var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      var outer = document.createElement("div");
+      var shown = document.createElement("span");
+      shown.setAttribute("aria-hidden", "true");
+      shown.textContent = count;
+      var spoken = document.createElement("span");
+      spoken.className = "visually-hidden";
+      spoken.textContent = label.replace("{count}", count);
+      outer.appendChild(shown);
+      outer.appendChild(spoken);
+      return L.divIcon({
+        html: outer.outerHTML,
+        className: "marker-cluster marker-cluster-" + size,
+        iconSize: L.point(40, 40),
+      });
+    };
+  }
+
   function directoryMap(element) {
-    element.hidden = false;
     var points = JSON.parse(element.dataset.points || "[]");
     var map = L.map(element, { scrollWheelZoom: false });
     tileLayer(map, element);
-    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    var cluster = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+      iconCreateFunction: clusterIcon(element),
+    });
     var markers = {}; // place id → marker, for the results on this page and those in view
     var items = {};
     document.querySelectorAll("[data-results] [data-place-id]").forEach(function (li) {
@@ -125,11 +156,11 @@
     }
     map.on("moveend", loadBox);
     loadBox();
+    return map;
   }
 
   // --- The home page's teaser: one circle per département, sized by its places ----------
   function teaserMap(element) {
-    element.hidden = false;
     var rows = JSON.parse(element.dataset.points || "[]");
     var map = L.map(element, { scrollWheelZoom: false }).setView([46.6, 2.4], 5);
     tileLayer(map, element);
@@ -145,55 +176,19 @@
         window.location.href = element.dataset.directoryUrl + "?q=" + encodeURIComponent(row.code);
       });
     });
+    return map;
   }
 
-  // --- "Around me" ------------------------------------------------------------------------
-  function locateButton(button) {
-    if (!("geolocation" in navigator)) return;
-    button.hidden = false;
-    var form = button.closest("form");
-    var status = form.querySelector("[data-locate-status]");
-    var label = button.textContent;
-    button.addEventListener("click", function () {
-      button.disabled = true;
-      button.textContent = button.dataset.locating;
-      navigator.geolocation.getCurrentPosition(
-        function (position) {
-          form.querySelector("[name=lat]").value = position.coords.latitude.toFixed(5);
-          form.querySelector("[name=lon]").value = position.coords.longitude.toFixed(5);
-          form.querySelector("[name=q]").value = "";
-          form.submit();
-        },
-        function () {
-          button.disabled = false;
-          button.textContent = label;
-          if (status) {
-            status.textContent = button.dataset.denied;
-            status.classList.remove("visually-hidden");
-          }
-        },
-        { timeout: 10000, maximumAge: 60000 }
-      );
-    });
-  }
+  var draw = { place: placeMap, teaser: teaserMap, directory: directoryMap };
 
-  // Typing a new place to search for forgets a previous "around me" position.
-  var q = document.querySelector(".directory-search [name=q]");
-  if (q) {
-    q.addEventListener("input", function () {
-      q.form.querySelector("[name=lat]").value = "";
-      q.form.querySelector("[name=lon]").value = "";
-    });
-  }
-  var locate = document.querySelector("[data-locate]");
-  if (locate) locateButton(locate);
-
-  if (typeof L === "undefined") return; // Leaflet failed to load: the page works without it
-  setupLeaflet();
-  var single = document.getElementById("place-map");
-  if (single) placeMap(single);
-  var teaser = document.getElementById("teaser-map");
-  if (teaser) teaserMap(teaser);
-  var directory = document.getElementById("places-map");
-  if (directory && L.markerClusterGroup) directoryMap(directory);
+  window.MaillageMaps = {
+    show: function (element) {
+      if (typeof L === "undefined" || element.maillageMap) return;
+      var kind = element.dataset.map;
+      if (!draw[kind] || (kind === "directory" && !L.markerClusterGroup)) return;
+      setupIcons(element);
+      element.classList.add("map-ready");
+      element.maillageMap = draw[kind](element);
+    },
+  };
 })();
