@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -10,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from PIL import Image
+from taggit.utils import parse_tags
 
 from core.accounts.models import NetworkPolicy
 from core.accounts.services import network_policy_update, profile_update
@@ -178,6 +181,16 @@ def test_the_profile_form_shows_the_home_territory_and_whom_to_ask(client):
     page = client.get(reverse("accounts:profile_edit")).content.decode()
     assert "Claire Coord" in page and "mailto:claire@reseau.fr" in page
     assert "Luc Lot" not in page
+
+
+def test_profile_form_shows_the_skills_one_has(client):
+    user = UserFactory()
+    user.skills.set(["Linux", "initiation tablette"])
+    client.force_login(user)
+    page = client.get(reverse("accounts:profile_edit")).content.decode()
+    value = re.search(r'name="skills" value="([^"]*)"', page).group(1)
+    # Written as taggit reads it back: sent again unchanged, the skills stay the same.
+    assert parse_tags(html.unescape(value)) == ["Linux", "initiation tablette"]
 
 
 def test_a_file_that_is_not_a_picture_is_refused_and_the_profile_kept(client):
