@@ -7,6 +7,8 @@ class PublicSiteConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self) -> None:
+        from public_site import signals
         from public_site.registrations import register
 
         register()
+        signals.connect()
