@@ -10,6 +10,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 from taggit.utils import parse_tags
@@ -291,3 +293,24 @@ def test_adding_an_email_address_asks_for_its_verification(client, mailoutbox):
     assert not address.verified
     assert mailoutbox and mailoutbox[-1].to == ["sophie.perso@exemple.fr"]
     assert "/comptes/confirm-email/" in mailoutbox[-1].body
+
+
+def test_the_profile_form_costs_the_same_queries_whatever_the_number_of_administrators(
+    client,
+):
+    places = france()
+    user = UserFactory(home_territory=places["montbeliard"])
+    client.force_login(user)
+    url = reverse("accounts:profile_edit")
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    local_admin(places["montbeliard"])
+    few = queries()
+    for _ in range(4):
+        local_admin(places["montbeliard"])
+    assert queries() == few
