@@ -1,11 +1,11 @@
 """The demo network at two sizes, and the objects the page walk shows.
 
 `load()` runs the demo loaders (`manage.py load_demo`) and adds one of each thing the demo
-lacks (a report, an attachment, a photo, a private page...); `grow(n)` then adds `n` more of
-everything a page lists: members, groups, topics, replies, events, workshops,
-registrations, places, revisions, notifications, news... so that a page costing a query
-per item shows it. The objects a page is about (the topic, the group, the place) are
-chosen once, from the demo, and are the ones `grow` makes bigger.
+lacks (a report, an attachment, a photo, a private page, a shared folder...); `grow(n)` then
+adds `n` more of everything a page lists: members, groups, topics, replies, events,
+workshops, registrations, places, revisions, files, notifications, news... so that a page
+costing a query per item shows it. The objects a page is about (the topic, the group, the
+place, the folder) are chosen once, from the demo, and are the ones `grow` makes bigger.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -54,6 +55,8 @@ from core.workspaces.models import (
     Workspace,
 )
 from core.workspaces.services import group_create, network_workspace
+from extranet.files.models import File, Folder, ShareLink
+from extranet.files.services import file_trash, file_upload, folder_create, share_link_create
 from forum.models import Attachment, Post, PostRevision, Report, Topic
 from forum.notifications import Verb
 from forum.services import refresh_category, refresh_topic, render_body
@@ -73,6 +76,7 @@ COORDINATOR = "coordination@maillage.localhost"
 COLLEAGUE = "thomas.lacombe@maillage.localhost"
 PLACE = "maillage-pma-petite-hollande"
 GROUP = "EPN du Pays de Montbéliard"  # the facilitator moderates it
+FOLDER = "Ateliers"  # in the group's shared files
 POST_BODY = (
     "Le pilote **Brother** ne répond plus après la mise à jour.\n\n"
     "```bash\nsudo apt install printer-driver-brlaser\n```\n\n> Ça marchait hier."
@@ -221,6 +225,23 @@ class Demo:
     def photo(self) -> PlacePhoto:
         return self.place.photos.earliest("pk")
 
+    # --- shared files -----------------------------------------------------------------------
+    @cached_property
+    def folder(self) -> Folder:
+        return Folder.objects.get(workspace=self.group, parent=None, name=FOLDER)
+
+    @cached_property
+    def subfolder(self) -> Folder:
+        return Folder.objects.filter(parent=self.folder).earliest("pk")
+
+    @cached_property
+    def file(self) -> File:
+        return File.objects.select_related("current").filter(folder=self.folder).earliest("pk")
+
+    @cached_property
+    def share_link(self) -> ShareLink:
+        return ShareLink.objects.filter(folder=self.folder).earliest("pk")
+
     # --- Wagtail ----------------------------------------------------------------------------
     @cached_property
     def document(self) -> Any:
@@ -276,11 +297,27 @@ def _complete(d: Demo) -> None:
     PageViewRestriction.objects.create(
         page=private, restriction_type=PageViewRestriction.PASSWORD, password="partenaires"
     )
+    # A folder of the group's files with a subfolder and a file, shared by a public link.
+    folder = folder_create(actor=d.facilitator, workspace=d.group, parent=None, name=FOLDER)
+    folder_create(actor=d.facilitator, workspace=d.group, parent=folder, name="Supports")
+    _upload(d, folder, "programme.csv")
+    share_link_create(actor=d.facilitator, item=folder)
     internal = Collection.get_first_root_node().add_child(name="Documents internes")
     CollectionViewRestriction.objects.create(
         collection=internal,
         restriction_type=CollectionViewRestriction.PASSWORD,
         password="interne",
+    )
+
+
+def _upload(d: Demo, folder: Folder | None, name: str) -> None:
+    data = b"Date;Atelier;Places\n2027-01-12;Premiers pas sur tablette;8\n"
+    file_upload(
+        actor=d.facilitator,
+        workspace=d.group,
+        folder=folder,
+        upload=SimpleUploadedFile(name, data),
+        name=name,
     )
 
 
@@ -333,6 +370,7 @@ def grow(d: Demo, n: int) -> None:
     _grow_calendars(d, people, n, batch, now)
     _grow_directory(d, people, n, batch)
     _grow_public_site(n, batch)
+    _grow_files(d, n, batch)
     for i in range(n):
         invitation_create(
             actor=d.coordinator, email=f"invite.{batch}.{i}@exemple.fr", territory=commune
@@ -455,6 +493,20 @@ def _grow_directory(d: Demo, people: list[User], n: int, batch: int) -> None:
         d.place.telephone = f"+3338199{batch:02d}{i:02d}"
         place_save(place=d.place, actor=d.facilitator, check_permission=False)
         _photo(d.place, 100 * batch + i)
+
+
+def _grow_files(d: Demo, n: int, batch: int) -> None:
+    for i in range(n):
+        folder_create(
+            actor=d.facilitator, workspace=d.group, parent=d.folder, name=f"Dossier {batch}-{i}"
+        )
+        for where in (d.folder, d.subfolder, None):
+            _upload(d, where, f"planning-{batch}-{i}.csv")
+        _upload(d, d.folder, d.file.name)  # a new version of the walked file
+        share_link_create(actor=d.facilitator, item=d.file)
+    trashed = File.objects.filter(folder=d.subfolder).order_by("-pk")[:n]
+    for file in trashed:
+        file_trash(actor=d.facilitator, file=file)
 
 
 def _grow_public_site(n: int, batch: int) -> None:

@@ -87,6 +87,17 @@ ARGUMENTS: dict[tuple[str, str], Argument] = {
     ("lieux", "place_pk"): lambda d: d.place.pk,
     ("lieux", "slug"): lambda d: d.place.slug,
     ("photos", "photo_pk"): lambda d: d.photo.pk,
+    # shared files and their public links
+    ("fichiers", "slug"): lambda d: d.group.slug,
+    ("fichiers", "pk"): lambda d: d.file.pk,
+    ("fichiers", "kind"): lambda d: "fichier",
+    ("telecharger", "name"): lambda d: d.file.name,
+    ("versions", "number"): lambda d: d.file.current.number,
+    ("dossiers", "pk"): lambda d: d.folder.pk,
+    ("liens", "pk"): lambda d: d.share_link.pk,
+    ("partage", "token"): lambda d: d.share_link.token,
+    ("dossiers", "folder_pk"): lambda d: d.subfolder.pk,
+    ("fichiers", "file_pk"): lambda d: d.file.pk,
     # Wagtail: documents and private pages
     ("documents", "0"): lambda d: d.document.pk,
     ("documents", "1"): lambda d: d.document.filename,
