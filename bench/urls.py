@@ -17,8 +17,14 @@ def empty_page(request):
     return render(request, "layouts/extranet.html", {})
 
 
+def empty_public_page(request):
+    """The public site's layout with nothing in it: header, menus, footer."""
+    return render(request, "base.html", {})
+
+
 urlpatterns = [
     path("bench/trivial/", trivial),
     path("bench/empty-page/", empty_page),
+    path("bench/empty-public-page/", empty_public_page),
     *platform_urlpatterns,
 ]

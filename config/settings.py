@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "core.middleware.RequireMFAForAdministratorsMiddleware",
     "core.views.LoginRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "public_site.middleware.CachedSiteMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

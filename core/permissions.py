@@ -236,6 +236,23 @@ def administered_territories(user: AnyUser) -> list[Territory]:
     return cached
 
 
+def remember_administered_territories(users: Iterable[User]) -> None:
+    """Fill what `administered_territories` caches on each of `users`, in one query for all:
+    for lists that ask `can` about many people (one person may come as several objects)."""
+    pending: dict[int, list[User]] = {}
+    for user in users:
+        if is_network_member(user) and getattr(user, "_administered_territories", None) is None:
+            pending.setdefault(user.pk, []).append(user)
+    if not pending:
+        return
+    found: dict[int, list[Territory]] = {pk: [] for pk in pending}
+    for role in TerritoryRole.objects.filter(user__in=list(pending)).select_related("territory"):
+        found[role.user_id].append(role.territory)
+    for pk, objects in pending.items():
+        for user in objects:
+            user._administered_territories = found[pk]
+
+
 def is_administrator(user: AnyUser) -> bool:
     """The coordinator or a local administrator of some territory."""
     return is_coordinator(user) or bool(administered_territories(user))

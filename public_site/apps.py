@@ -7,11 +7,8 @@ class PublicSiteConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self) -> None:
-        from wagtail.signals import page_published, page_unpublished
-
-        from public_site.cache import purge_pages_around
+        from public_site import signals
         from public_site.registrations import register
 
         register()
-        page_published.connect(purge_pages_around, dispatch_uid="public_site_purge_published")
-        page_unpublished.connect(purge_pages_around, dispatch_uid="public_site_purge_unpublished")
+        signals.connect()

@@ -63,17 +63,23 @@ def _page_kind(page: Page) -> str:
     return "page"
 
 
-def _page_results(query: str) -> list[Result]:
-    pages = (Page.objects.live().public().exclude(depth=1).search(query).annotate_score("score"))[
-        :MAX_PER_KIND
-    ]
+def _page_results(query: str, request: HttpRequest) -> list[Result]:
+    # Specific pages come per page type, not per page (their intro is the excerpt); the
+    # request keeps the sites' root paths for every URL.
+    pages = (
+        Page.objects.live()
+        .public()
+        .exclude(depth=1)
+        .defer_streamfields()
+        .specific()
+        .search(query)
+        .annotate_score("score")
+    )[:MAX_PER_KIND]
     results = []
     for page in pages:
-        specific = page.specific
-        excerpt = page.search_description or getattr(specific, "intro", "") or ""
-        results.append(
-            Result(_page_kind(specific), page.title, page.url or "", str(excerpt), page.score)
-        )
+        excerpt = page.search_description or getattr(page, "intro", "") or ""
+        url = page.get_url(request=request) or ""
+        results.append(Result(_page_kind(page), page.title, url, str(excerpt), page.score))
     return results
 
 
@@ -94,7 +100,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results: list[Result] = []
     if query:
         if kind in ("", *PAGE_TYPES):
-            results += [r for r in _page_results(query) if kind in ("", r.kind)]
+            results += [r for r in _page_results(query, request) if kind in ("", r.kind)]
         for search_kind in registry.search_kinds:
             if search_kind.public and kind in ("", search_kind.key):
                 results += [

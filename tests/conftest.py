@@ -37,6 +37,19 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_menus():
+    """The public menus are cached across requests (and, with REDIS_URL, across runs): a
+    page a test made, rolled back with its transaction, must not show in the next test."""
+    from django.core.cache import cache
+
+    from public_site.selectors import menu_cache_keys
+
+    cache.delete_many(menu_cache_keys())
+    yield
+    cache.delete_many(menu_cache_keys())
+
+
 # Montbéliard and Bethoncourt (25), both Gourdons (46, 71), Saint-Étienne (42),
 # Bras-sur-Meuse (55), and Abondance (74), the first of the 687 real places.
 COMMUNES = {"25388", "25057", "46127", "71222", "42218", "55073", "74001"}

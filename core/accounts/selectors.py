@@ -46,7 +46,7 @@ LEVELS = [
 def account_managers(person: User) -> list[AccountManager]:
     """Whom `person` asks to change what only their managers change (the home territory):
     the nearest local administrators who manage the account, else the coordinators."""
-    from core.permissions import can
+    from core.permissions import can, remember_administered_territories
 
     home = person.home_territory
     if home is not None:
@@ -57,6 +57,8 @@ def account_managers(person: User) -> list[AccountManager]:
         roles = TerritoryRole.objects.filter(
             territory__in=Territory.objects.filter(around), user__is_active=True
         ).select_related("user", "territory")
+        # `can(manager, "manage", person)` reads each manager's territories: once for all.
+        remember_administered_territories(role.user for role in roles)
         for level in LEVELS:
             nearest = [
                 AccountManager(role.user, role.territory)

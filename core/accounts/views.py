@@ -85,7 +85,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         instance=user,
-        initial={"skills": [s.name for s in user.skills.all()]},
+        # The tag widget writes Tag objects back as "a, b" (names alone it cannot read).
+        initial={"skills": list(user.skills.all())},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

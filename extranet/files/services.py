@@ -487,6 +487,20 @@ def _alive_path(folder: Folder) -> bool:
     return all(f.trashed_at is None for f in folder.ancestors())
 
 
+def alive_folder_ids(folder: Folder) -> set[int]:
+    """The folders under `folder` (itself included) in the trash neither themselves nor
+    through a parent: one query per level, not per folder (each is judged by its parent,
+    met before it)."""
+    if not _alive_path(folder):
+        return set()
+    folders, _files = _subtree(folder)
+    alive = {folder.pk}
+    for child in folders[1:]:
+        if child.trashed_at is None and child.parent_id in alive:
+            alive.add(child.pk)
+    return alive
+
+
 def trashed_items(workspace: Workspace) -> tuple[list[Folder], list[File]]:
     return (
         list(Folder.objects.trashed().filter(workspace=workspace).order_by("-trashed_at")),

@@ -548,8 +548,7 @@ def _shared_file(link: ShareLink, file_pk: int | None) -> File:
         if file_pk is not None and file_pk != link.file.pk:
             raise Http404
         return link.file
-    folders, _files = services._subtree(link.folder)
-    alive = [f.pk for f in folders if services._alive_path(f)]
+    alive = services.alive_folder_ids(link.folder)
     file = (
         File.objects.alive()
         .select_related("current")

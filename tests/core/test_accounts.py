@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
+from taggit.utils import parse_tags
 
 from core.accounts.models import NetworkPolicy
 from core.accounts.services import network_policy_update, profile_update
@@ -180,6 +185,16 @@ def test_the_profile_form_shows_the_home_territory_and_whom_to_ask(client):
     assert "Luc Lot" not in page
 
 
+def test_profile_form_shows_the_skills_one_has(client):
+    user = UserFactory()
+    user.skills.set(["Linux", "initiation tablette"])
+    client.force_login(user)
+    page = client.get(reverse("accounts:profile_edit")).content.decode()
+    value = re.search(r'name="skills" value="([^"]*)"', page).group(1)
+    # Written as taggit reads it back: sent again unchanged, the skills stay the same.
+    assert parse_tags(html.unescape(value)) == ["Linux", "initiation tablette"]
+
+
 def test_a_file_that_is_not_a_picture_is_refused_and_the_profile_kept(client):
     user = UserFactory(display_name="Avant")
     client.force_login(user)
@@ -278,3 +293,24 @@ def test_adding_an_email_address_asks_for_its_verification(client, mailoutbox):
     assert not address.verified
     assert mailoutbox and mailoutbox[-1].to == ["sophie.perso@exemple.fr"]
     assert "/comptes/confirm-email/" in mailoutbox[-1].body
+
+
+def test_the_profile_form_costs_the_same_queries_whatever_the_number_of_administrators(
+    client,
+):
+    places = france()
+    user = UserFactory(home_territory=places["montbeliard"])
+    client.force_login(user)
+    url = reverse("accounts:profile_edit")
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    local_admin(places["montbeliard"])
+    few = queries()
+    for _ in range(4):
+        local_admin(places["montbeliard"])
+    assert queries() == few

@@ -4,6 +4,8 @@ archive; each step as the people involved see it."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.notifications.models import Notification, Verb
@@ -280,3 +282,22 @@ def test_group_list_query_count_does_not_grow_with_groups(client, django_assert_
     client.get(reverse("workspaces:list"))  # warm caches (session, content types)
     with django_assert_max_num_queries(8):
         client.get(reverse("workspaces:list"))
+
+
+def test_members_page_costs_the_same_queries_whatever_the_number_of_members(client):
+    group, owner = owned_group()
+    client.force_login(owner)
+    url = reverse("workspaces:members", args=[group.slug])
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    MembershipFactory(workspace=group)
+    few = queries()
+    for _ in range(5):
+        MembershipFactory(workspace=group)
+        MembershipFactory(workspace=group, status=MembershipStatus.REQUESTED)
+    assert queries() == few

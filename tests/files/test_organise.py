@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,6 +173,33 @@ def test_a_shared_folder_serves_its_files_and_nothing_else(client, people):
     ok = client.get(reverse("files_share:file", args=[link.token, inside.pk]))
     assert b"".join(ok.streaming_content) == b"dedans"
     assert client.get(reverse("files_share:file", args=[link.token, outside.pk])).status_code == 404
+
+
+def test_a_file_of_a_shared_folder_costs_the_same_queries_whatever_the_folders_in_it(
+    client, people
+):
+    member, group = people["member"], people["groups"]["network"]
+    folder = services.folder_create(actor=member, workspace=group, parent=None, name="Public")
+    file = store(member, group, "dedans.txt", b"dedans", folder=folder).file
+    link = services.share_link_create(actor=member, item=folder)
+    url = reverse("files_share:file", args=[link.token, file.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:  # two levels under the shared folder, as deep each time
+        inner = services.folder_create(actor=member, workspace=group, parent=folder, name=f"{n}")
+        services.folder_create(actor=member, workspace=group, parent=inner, name="sous-dossier")
+
+    add(0)
+    few = queries()
+    for n in range(1, 6):
+        add(n)
+    assert queries() == few
+    services.folder_trash(actor=member, folder=folder)
+    assert client.get(url).status_code == 404
 
 
 def test_share_link_downloads_are_rate_limited(client, people, settings):

@@ -66,16 +66,18 @@ def test_footer_does_not_repeat_the_charter_when_it_is_already_in_the_menu(clien
     assert footer.count('href="/charte/"') == 1
 
 
-def test_menu_tag_costs_one_query_for_header_and_footer_together(
-    menu_pages, django_assert_max_num_queries
+def test_menu_tag_costs_no_query_once_cached_for_header_and_footer_together(
+    menu_pages, django_assert_max_num_queries, django_assert_num_queries
 ):
-    request = RequestFactory().get("/")
     template = Template(
         '{% load public_site_tags %}<ul>{% public_menu "header" %}</ul>'
         '<ul>{% public_menu "footer" %}</ul>'
     )
-    with django_assert_max_num_queries(1):
-        output = template.render(Context({"request": request}))
+    # Built once (the sites, the private sections, the menu pages), then from the cache.
+    with django_assert_max_num_queries(3):
+        template.render(Context({"request": RequestFactory().get("/")}))
+    with django_assert_num_queries(0):
+        output = template.render(Context({"request": RequestFactory().get("/")}))
     assert output.count(">Le programme<") == 2
     assert output.count(">La charte du réseau<") == 1
 

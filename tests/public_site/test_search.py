@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from public_site.demo import load_public_demo
 from tests.factories import PlaceFactory
+from tests.public_site import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +62,19 @@ def test_empty_and_odd_queries_are_harmless(client, content):
     assert odd.status_code == 200
     nothing = client.get(reverse("search"), {"q": "zzqxwv"})
     assert "Aucun résultat" in nothing.content.decode() or nothing.context["count"] == 0
+
+
+def test_the_search_costs_the_same_queries_whatever_the_number_of_pages_found(client, home):
+    index = factories.news_index(home)
+    factories.news(index, "Le numérique au quotidien", slug="n-0")
+
+    def queries() -> int:
+        client.get(reverse("search"), {"q": "numérique"})
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("search"), {"q": "numérique"})
+        return len(captured)
+
+    few = queries()
+    for n in range(1, 6):
+        factories.news(index, f"Le numérique, épisode {n}", slug=f"n-{n}")
+    assert queries() == few
