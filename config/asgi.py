@@ -16,7 +16,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from config.server import tune_daphne  # noqa: E402
 from core.proxies import TrustedProxyMiddleware  # noqa: E402
+
+# daphne must not parse upload bodies itself (config/server.py).
+tune_daphne()
 
 # Outermost: the client's address and scheme, from a trusted proxy's forwarded headers,
 # before anything (Django, its static files, the websocket origin check) reads the scope.

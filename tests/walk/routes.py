@@ -50,6 +50,8 @@ Argument = Callable[[Demo], Any]
 ARGUMENTS: dict[tuple[str, str], Argument] = {
     # kernel: accounts, groups, notifications, network administration
     ("invitation", "token"): lambda d: d.invitation_token,
+    # the language switch (a redirect that sets the language cookie)
+    ("i18n", "code"): lambda d: "en",
     ("personnes", "pk"): lambda d: d.colleague.pk,
     ("comptes", "pk"): lambda d: d.colleague.pk,
     ("adhesions", "pk"): lambda d: d.membership_request.pk,
