@@ -19,6 +19,7 @@ from channels.testing.live import make_application, set_database_connection
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
+from django.test import override_settings
 
 from tests.browser import html_validation
 
@@ -54,7 +55,32 @@ def mail_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup, django_db_blocker, mail_dir) -> Iterator[str]:
+def shared_cache(tmp_path_factory) -> Iterator[None]:
+    """The live server's cache, in files this process can empty: each test flushes the
+    database, and what the server cached from a previous test (a site, its menus) must go
+    with it."""
+    location = tmp_path_factory.mktemp("cache")
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(location),
+            }
+        }
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache(request) -> None:
+    if "live_server_url" in request.fixturenames:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, django_db_blocker, mail_dir, shared_cache) -> Iterator[str]:
     """daphne in a child process, serving the test database (a file, see settings)."""
     from django.conf import settings
 

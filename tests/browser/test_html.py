@@ -10,11 +10,13 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.db import connections
 from django.test import Client
 from wagtail.rich_text import RichText
 
@@ -112,7 +114,19 @@ def factories_png() -> bytes:
 
 
 def crawl(client: Client, *starts: str) -> dict[str, str]:
-    """The HTML pages reachable from `starts` by links of this site (address → HTML)."""
+    """The HTML pages reachable from `starts` by links of this site (address → HTML).
+
+    The requests run in a thread of their own: Playwright keeps an event loop in this one,
+    where Django could not run the async views (the directory's search).
+    """
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        try:
+            return thread.submit(_crawl, client, starts).result()
+        finally:
+            thread.submit(connections.close_all).result()
+
+
+def _crawl(client: Client, starts: tuple[str, ...]) -> dict[str, str]:
     pages: dict[str, str] = {}
     per_path: Counter[str] = Counter()
     queue, queued = deque(starts), set(starts)
