@@ -37,3 +37,21 @@ def validate_tag_names(names: Iterable[str], tag_model: type[TagBase]) -> None:
                 for name in refused
             ]
         )
+
+
+def give_slugs_to_slugless_tags(tag_model) -> int:
+    """Give every tag stored with an empty slug one of its own, ``etiquette-<id>``
+    (``-2``, ``-3``… if taken), for data migrations: the tag is kept, so what it tags stays
+    tagged and its followers keep it. Returns how many were repaired."""
+    taken = set(tag_model.objects.values_list("slug", flat=True))
+    repaired = 0
+    for tag in tag_model.objects.filter(slug="").order_by("pk"):
+        base = f"etiquette-{tag.pk}"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        tag.slug = slug
+        tag.save(update_fields=["slug"])
+        repaired += 1
+    return repaired

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -23,6 +24,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.tags import validate_tag_names
 from public_site.blocks import BodyBlock
 from public_site.models.base import PublicPageMixin, paginate
 
@@ -133,6 +135,15 @@ class NewsPageTag(TaggedItemBase):
         verbose_name_plural = _("news tags")
 
 
+class NewsPageForm(WagtailAdminPageForm):
+    """The admin's form of a news page: a tag needs a letter or digit (core.tags)."""
+
+    def clean_tags(self):
+        names = self.cleaned_data.get("tags") or []
+        validate_tag_names(names, Tag)
+        return names
+
+
 class NewsPage(PublicPageMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     intro = models.TextField(
@@ -177,6 +188,7 @@ class NewsPage(PublicPageMixin, Page):
     parent_page_types = ["public_site.NewsIndexPage"]
     subpage_types: list[str] = []
     og_type = "article"
+    base_form_class = NewsPageForm
 
     class Meta:
         verbose_name = _("news item")
@@ -188,6 +200,10 @@ class NewsPage(PublicPageMixin, Page):
             raise ValidationError(
                 {"main_image_alt": _("Describe the main image for people who cannot see it.")}
             )
+        try:
+            validate_tag_names([tag.name for tag in self.tags.all()], Tag)
+        except ValidationError as refused:
+            raise ValidationError({"tags": refused.messages}) from None
 
     def get_meta_image(self) -> Any | None:
         return self.main_image

@@ -126,3 +126,66 @@ def test_news_index_query_count_does_not_grow_with_items(client, index):
     for n in range(2, 10):
         add(n)
     assert queries_for(client, "/actualites/") == few
+
+
+def test_news_index_and_page_survive_a_tag_stored_without_a_slug(client, index):
+    """A tag named only with punctuation slugified to nothing; its link could not be built,
+    and the index, the tag's news and the RSS feed answered 500 to everyone. The repair
+    migration gives it a slug of its own."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from taggit.models import Tag
+
+    from public_site.models import NewsPageTag
+
+    news = factories.news(index, "Un point d'interrogation", tags=("fablab",))
+    # As stored before such names were refused: no slug.
+    Tag.objects.bulk_create([Tag(name="???", slug="")])
+    NewsPageTag.objects.create(tag=Tag.objects.get(name="???"), content_object=news)
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):  # the 500 every visitor got
+        client.get("/actualites/")
+
+    import_module("public_site.migrations.0003_repair_slugless_news_tags").repair_slugless_tags(
+        apps, None
+    )
+
+    tag = Tag.objects.get(name="???")
+    assert tag.slug == f"etiquette-{tag.pk}"
+    index_page = client.get("/actualites/")
+    assert index_page.status_code == 200
+    assert f'href="/actualites/tag/{tag.slug}/"' in index_page.content.decode()
+    assert client.get(f"/actualites/tag/{tag.slug}/").status_code == 200
+    assert client.get(news.url).status_code == 200
+
+
+def test_news_page_refuses_a_tag_name_without_letters_or_digits(index):
+    from django.core.exceptions import ValidationError
+
+    news = factories.news(index, "Des symboles", tags=("fablab",))
+    news.tags.add("???")
+
+    with pytest.raises(ValidationError) as refused:
+        news.full_clean()
+
+    assert "tags" in refused.value.message_dict
+    assert "« ??? » ne peut pas être une étiquette" in " ".join(refused.value.message_dict["tags"])
+
+
+def test_news_admin_form_refuses_a_tag_name_without_letters_or_digits(index):
+    from django.core.exceptions import ValidationError
+
+    from public_site.models import NewsPage
+
+    form_class = NewsPage.get_edit_handler().get_form_class()
+    news = factories.news(index, "Des symboles")
+    form = form_class(instance=news, for_user=None)
+    field = form.fields["tags"]
+
+    assert field.clean("fablab") == ["fablab"]
+    form.cleaned_data = {"tags": ["fablab", "🙂"]}
+    with pytest.raises(ValidationError) as refused:
+        form.clean_tags()
+    assert "« 🙂 » ne peut pas être une étiquette" in str(refused.value)
