@@ -71,6 +71,8 @@ UNREAD_COUNT_LIMIT = 99
 # The newest unread notifications examined for that count (what one may no longer see is
 # skipped, never counted; past this many unread, the badge says "99+" long before).
 UNREAD_SCAN = 1000
+# How many of them are examined at a time: one page is enough to fill the badge.
+UNREAD_COUNT_PAGE = UNREAD_COUNT_LIMIT + 1
 # At most this many notifications per answer of the live stream: a client far behind asks
 # again, page after page.
 RESUME_PAGE_SIZE = 100
@@ -129,14 +131,25 @@ def visible(user: User, notifications: Iterable[Notification]) -> list[Notificat
 
 def unread_count(user: User) -> int:
     """The unread notifications `user` may still see, up to UNREAD_COUNT_LIMIT + 1 (shown
-    as "99+"): a couple of queries, whatever their number. Shown on every page of the
-    members' area, so the subjects are never loaded."""
-    rows = (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .order_by("-seq")
-        .only("pk", "recipient_id", "verb", "target_type_id", "target_id")[:UNREAD_SCAN]
-    )
-    return min(len(visible(user, rows)), UNREAD_COUNT_LIMIT + 1)
+    as "99+"). Shown on every page of the members' area, so the subjects are never loaded,
+    and the newest unread are examined a page at a time, stopping as soon as the badge is
+    full: a couple of queries for someone with a handful or with thousands."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-seq")
+    counted = scanned = 0
+    before = None
+    while scanned < UNREAD_SCAN and counted <= UNREAD_COUNT_LIMIT:
+        page = unread if before is None else unread.filter(seq__lt=before)
+        rows = list(
+            page.only("pk", "seq", "recipient_id", "verb", "target_type_id", "target_id")[
+                :UNREAD_COUNT_PAGE
+            ]
+        )
+        counted += len(visible(user, rows))
+        scanned += len(rows)
+        if len(rows) < UNREAD_COUNT_PAGE:
+            break
+        before = rows[-1].seq
+    return min(counted, UNREAD_COUNT_LIMIT + 1)
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def fresh(user) -> User:
     return User.objects.get(pk=user.pk)
 
 
-@pytest.mark.parametrize("unread", [1, 150])
+@pytest.mark.parametrize("unread", [1, 150, 1000])
 def test_the_unread_badge_costs_the_same_few_queries_whatever_the_number(
     people, unread, django_assert_max_num_queries
 ):
