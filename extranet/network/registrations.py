@@ -61,6 +61,9 @@ def register() -> None:
             _("Administration"),
             "network/widgets/administration.html",
             administration_widget,
+            available=is_administrator,
+            roles=("administrator", "coordinator"),
+            size="small",
             order=90,
         )
     )
