@@ -59,6 +59,19 @@ def _runs_places(user) -> bool:
     return bool(user.is_authenticated and user.places.exists())
 
 
+def profile_workshops(request, person) -> dict | None:
+    """Workshops the person ran or will run (those they created), that the viewer sees."""
+    from calendars.permissions import workshops_visible_to
+
+    workshops = list(
+        workshops_visible_to(request.user)
+        .filter(created_by=person)
+        .select_related("place")
+        .order_by("-starts_at", "-pk")[:5]
+    )
+    return {"workshops_run": workshops} if workshops else None
+
+
 def load_demo(context: DemoContext) -> str:
     from calendars.demo import load_calendars_demo
 
@@ -111,6 +124,15 @@ def register() -> None:
             "place.result",
             "calendars/sections/place_result_workshop.html",
             place_results_next_workshop,
+        )
+    )
+    registry.sections.register(
+        registry.Section(
+            "calendars.profile_workshops",
+            "profile",
+            "calendars/sections/profile_workshops.html",
+            profile_workshops,
+            order=30,
         )
     )
     registry.sitemaps.register(

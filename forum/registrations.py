@@ -32,6 +32,19 @@ def forum_group_widget(request, workspace) -> dict:
     return forum_widget_topics(request.user, limit=FORUM_WIDGET_ROWS, workspace=workspace)
 
 
+def profile_recent_solutions(request, person) -> dict | None:
+    """The person's latest accepted answers, in topics the viewer may read."""
+    from forum.permissions import topics_visible_to
+
+    topics = list(
+        topics_visible_to(request.user)
+        .filter(solution__author=person, is_hidden=False)
+        .select_related("category__workspace", "solution")
+        .order_by("-solution__created_at", "-pk")[:5]
+    )
+    return {"solved_topics": topics} if topics else None
+
+
 def search_topics(user, query: str) -> list[SearchResult]:
     from forum.selectors import SearchFilters, search_topics
 
@@ -76,6 +89,15 @@ def register() -> None:
             group_default=True,
             order=30,
             roles=("member", "facilitator", "administrator", "coordinator"),
+        )
+    )
+    registry.sections.register(
+        registry.Section(
+            "forum.recent_solutions",
+            "profile",
+            "forum/sections/profile_recent_solutions.html",
+            profile_recent_solutions,
+            order=20,
         )
     )
     registry.feed_kinds.register(
