@@ -69,7 +69,17 @@ def profile_workshops(request, person) -> dict | None:
         .select_related("place")
         .order_by("-starts_at", "-pk")[:5]
     )
-    return {"workshops_run": workshops} if workshops else None
+    return {"workshops_run": [(w, _public_url(w)) for w in workshops]} if workshops else None
+
+
+def _public_url(workshop) -> str | None:
+    # A slug made before slugs were kept to ASCII has no public URL: listed without a link.
+    from django.urls import NoReverseMatch
+
+    try:
+        return workshop.get_absolute_url()
+    except NoReverseMatch:
+        return None
 
 
 def load_demo(context: DemoContext) -> str:

@@ -93,7 +93,33 @@ def group_home(request: HttpRequest, workspace: Workspace) -> dict | None:
     return desktop_context(request, workspace)
 
 
+def load_demo(context) -> str | None:
+    """Notes and bookmarks on two demo desktops (idempotent)."""
+    from extranet.dashboard.models import Bookmark
+
+    people = context.people
+    added = 0
+    if "montbeliard" in people:
+        _note, created = Note.objects.get_or_create(
+            owner=people["montbeliard"],
+            defaults={"text": "Rappeler la médiathèque pour l'atelier tablettes de jeudi."},
+        )
+        added += created
+    if "coordinator" in people:
+        for title, url in [
+            ("Forum", "/espace/forum/"),
+            ("Chiffres d'activité", "/espace/activite/"),
+            ("Annuaire des lieux", "/lieux/"),
+        ]:
+            _b, created = Bookmark.objects.get_or_create(
+                owner=people["coordinator"], title=title, defaults={"url": url}
+            )
+            added += created
+    return f"Desktop: {added} notes and bookmarks added." if added else None
+
+
 def register() -> None:
+    registry.demo_loaders.register(registry.DemoLoader("dashboard", load_demo, after=("network",)))
     for widget in [
         registry.DesktopWidget(
             "groups",

@@ -64,6 +64,13 @@ def feed_widget(request) -> dict:
     return {"items": feed_page(request.user, limit=8).items}
 
 
+def load_demo(context) -> str | None:
+    from extranet.network.demo import load_network_social_demo
+
+    added = load_network_social_demo(context.people)
+    return f"Network: {added} follows and status posts added." if added else None
+
+
 def register() -> None:
     registry.urls.register(registry.Urls("network", "espace/reseau/", "extranet.network.urls"))
     registry.nav_links.register(
@@ -126,6 +133,11 @@ def register() -> None:
             "network/sections/group_follow.html",
             group_follow,
             order=10,
+        )
+    )
+    registry.demo_loaders.register(
+        registry.DemoLoader(
+            "network.social", load_demo, after=("network", "forum", "calendars", "files")
         )
     )
     registry.feed_kinds.register(

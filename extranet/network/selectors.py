@@ -42,7 +42,7 @@ def statuses(viewer: User, *, author: User | None = None, pks=None, limit: int =
     if pks is not None:
         qs = qs.filter(pk__in=pks)
     qs = (
-        qs.select_related("author", "picture")
+        qs.select_related("author__home_territory", "picture")
         .annotate(
             reaction_count=Count("reactions", distinct=True),
             reacted=Exists(StatusReaction.objects.filter(status=OuterRef("pk"), user=viewer)),
@@ -56,7 +56,12 @@ def statuses(viewer: User, *, author: User | None = None, pks=None, limit: int =
         )
         .order_by("-pk")
     )
-    return list(qs[:limit])
+    found = list(qs[:limit])
+    if author is not None:
+        # One author object for all: what the permission checks cache on it is shared.
+        for status in found:
+            status.author = author
+    return found
 
 
 def message_url(person: User) -> str | None:

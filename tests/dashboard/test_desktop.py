@@ -210,7 +210,7 @@ def test_a_groups_owners_choose_its_home_widgets_and_members_see_them(client):
     assert client.post(url, {"action": "reset"}).status_code == 404
     page = client.get(group.get_absolute_url()).content.decode()
     assert "groups.activity" in page
-    assert "Arrange the desktop" not in page and "Arranger" not in page
+    assert "Organiser le bureau" not in page and "Arrange the desktop" not in page
     client.force_login(owner)
     client.post(url, {"action": "remove", "key": "groups.activity"})
     assert "groups.activity" not in keys(owner, group)
