@@ -32,10 +32,16 @@ def role_of(user: User) -> str:
 
 
 def offered(user: User, workspace: Workspace) -> list[DesktopWidget]:
-    """The widgets that may sit on this desktop (a group's home page: those made for it)."""
-    if workspace.kind == WorkspaceKind.PERSONAL:
-        return [w for w in registry.desktop_widgets if w.available is None or w.available(user)]
-    return [w for w in registry.desktop_widgets if w.group_context is not None]
+    """The widgets that may sit on this desktop (a group's home page: those made for it).
+
+    Remembered on the user object for the request: `available` may cost a query."""
+    if workspace.kind != WorkspaceKind.PERSONAL:
+        return [w for w in registry.desktop_widgets if w.group_context is not None]
+    cached = getattr(user, "_offered_widgets", None)
+    if cached is None:
+        cached = [w for w in registry.desktop_widgets if w.available is None or w.available(user)]
+        user._offered_widgets = cached
+    return cached
 
 
 def default_layout(user: User, workspace: Workspace) -> list[dict]:

@@ -226,3 +226,44 @@ def test_a_secret_groups_widgets_are_not_found_by_outsiders(client):
     client.force_login(UserFactory())
     url = reverse("dashboard:group_widget", args=[group.slug, "groups.activity"])
     assert client.get(url).status_code == 404
+
+
+def test_widgets_show_nothing_of_a_secret_group_to_outsiders(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calendars.services.calendars import calendar_for_workspace
+    from calendars.services.events import event_create
+    from forum.models import Category
+    from forum.services import topic_create
+
+    insider, outsider = UserFactory(), UserFactory()
+    secret = GroupFactory(visibility="secret", name="Cellule secrète")
+    MembershipFactory(user=insider, workspace=secret, role="owner")
+    category = Category.objects.create(workspace=secret, name="Entraide", slug="entraide-s")
+    topic_create(actor=insider, category=category, title="Question confidentielle", body="?")
+    soon = timezone.now() + timedelta(days=2)
+    event_create(
+        actor=insider,
+        calendar=calendar_for_workspace(secret),
+        title="Réunion confidentielle",
+        start=soon,
+        end=soon + timedelta(hours=1),
+    )
+    hx = {"HX-Request": "true"}
+
+    def seen(user, key):
+        client.force_login(user)
+        return client.get(reverse("dashboard:widget", args=[key]), headers=hx).content.decode()
+
+    for key, text in [
+        ("forum.unread", "Question confidentielle"),
+        ("groups.activity", "Question confidentielle"),
+        ("network.feed", "Question confidentielle"),
+        ("calendars.next", "Réunion confidentielle"),
+    ]:
+        assert text not in seen(outsider, key), key
+    # Insiders see them (the topic is theirs, so it is read: it is in the activity).
+    assert "Question confidentielle" in seen(insider, "groups.activity")
+    assert "Réunion confidentielle" in seen(insider, "calendars.next")
