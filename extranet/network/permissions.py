@@ -34,6 +34,11 @@ def can_delete_status(user, status: StatusPost) -> bool:
     return status.author_id == user.pk or can(user, "manage", status.author)
 
 
+@rule(StatusComment, "view")
+def can_view_comment(user, comment: StatusComment) -> bool:
+    return can_view_status(user, comment.status)
+
+
 @rule(StatusComment, "delete")
 def can_delete_comment(user, comment: StatusComment) -> bool:
     if not is_network_member(user):

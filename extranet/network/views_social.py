@@ -18,7 +18,7 @@ from core import registry
 from core.accounts.models import User
 from core.activity import selectors as activity_selectors
 from core.activity.services import follow_set
-from core.permissions import can, workspaces_readable_by
+from core.permissions import workspaces_readable_by
 from core.views import get_object_or_deny
 from core.workspaces.models import MembershipStatus, Workspace, WorkspaceKind
 from extranet.files.downloads import serve_version
@@ -285,6 +285,5 @@ def who_can_help(request: HttpRequest) -> HttpResponse:
             "located": located,
             "searched": searched,
             "has_place": bool(selectors.my_place_points(request.user)),
-            "may_search": can(request.user, "view", request.user),
         },
     )

@@ -240,3 +240,18 @@ def test_who_can_help_lists_skilled_colleagues_nearest_first(client):
     assert str(too_far) not in page and str(unskilled) not in page
     bad = client.get(reverse("network:help"), {"km": "-3"})
     assert bad.status_code == 200 and "km" in bad.content.decode()
+
+
+def test_only_the_author_and_moderators_delete_a_comment(client):
+    from extranet.network.services import comment_create
+
+    author, commenter, other = UserFactory(), UserFactory(), UserFactory()
+    status = status_create(author=author, text="Bonjour")
+    comment = comment_create(actor=commenter, status=status, text="Salut")
+    url = reverse("network:comment_delete", args=[comment.pk])
+    client.force_login(other)
+    assert client.post(url).status_code == 403  # seen, not theirs
+    assert client.post(reverse("network:comment_delete", args=[999999])).status_code == 404
+    client.force_login(author)  # the post's author moderates its comments
+    assert client.post(url).status_code == 302
+    assert not status.comments.exists()
