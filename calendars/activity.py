@@ -434,3 +434,14 @@ def scope_survey_results(
 ) -> SurveyResults:
     """The surveys of the workshops of `scope` held in `period`."""
     return survey_results(held_workshops(scope, period), comments=comments)
+
+
+def month_figures_of_places(user, today: date | None = None) -> list[tuple[Place, Figures]]:
+    """This month's figures of the places `user` runs (at most 3: a desktop widget)."""
+    today = today or timezone.localdate()
+    period = Period(today.replace(day=1), today)
+    rows = []
+    for place in Place.objects.filter(facilitators=user).order_by("nom", "pk")[:3]:
+        report = activity_report(Scope(Scope.PLACE, place=place), period)
+        rows.append((place, report.totals))
+    return rows

@@ -183,6 +183,14 @@ def workshops_visible_to(user) -> QuerySet[Workshop]:
     return Workshop.objects.filter(public | Q(place__in=places_editable_by(user).values("pk")))
 
 
+def events_visible_to(user) -> QuerySet[Event]:
+    """Events `user` may see (what `can(user, "view", event)` says, as one query): those of
+    calendars they see, a workshop's sessions only when they see the workshop."""
+    return Event.objects.filter(calendar__in=calendars_visible_to(user).values("pk")).filter(
+        Q(workshop__isnull=True) | Q(workshop__in=workshops_visible_to(user).values("pk"))
+    )
+
+
 @twin(Workshop, "manage")
 def workshops_managed_by(user) -> QuerySet[Workshop]:
     """The twin of `can(user, "manage", workshop)`."""

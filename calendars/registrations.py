@@ -27,6 +27,61 @@ def place_results_next_workshop(request, places) -> dict:
     return {pk: {"next_workshop": workshop} for pk, workshop in soonest.items()}
 
 
+def visible_events(user, ids: set[str]) -> set[str]:
+    """The feed's bulk check: which of these events `user` may see (one query)."""
+    from calendars.permissions import events_visible_to
+
+    pks = [int(i) for i in ids if i.isdigit()]
+    return {
+        str(pk) for pk in events_visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+    }
+
+
+def next_dates_widget(request) -> dict:
+    from calendars.selectors import next_dates_for
+
+    return next_dates_for(request.user)
+
+
+def next_dates_group_widget(request, workspace) -> dict:
+    from calendars.selectors import next_dates_for
+
+    return next_dates_for(request.user, workspace=workspace)
+
+
+def figures_widget(request) -> dict | None:
+    from calendars.activity import month_figures_of_places
+
+    return {"rows": month_figures_of_places(request.user)}
+
+
+def _runs_places(user) -> bool:
+    return bool(user.is_authenticated and user.places.exists())
+
+
+def profile_workshops(request, person) -> dict | None:
+    """Workshops the person ran or will run (those they created), that the viewer sees."""
+    from calendars.permissions import workshops_visible_to
+
+    workshops = list(
+        workshops_visible_to(request.user)
+        .filter(created_by=person)
+        .select_related("place")
+        .order_by("-starts_at", "-pk")[:5]
+    )
+    return {"workshops_run": [(w, _public_url(w)) for w in workshops]} if workshops else None
+
+
+def _public_url(workshop) -> str | None:
+    # A slug made before slugs were kept to ASCII has no public URL: listed without a link.
+    from django.urls import NoReverseMatch
+
+    try:
+        return workshop.get_absolute_url()
+    except NoReverseMatch:
+        return None
+
+
 def load_demo(context: DemoContext) -> str:
     from calendars.demo import load_calendars_demo
 
@@ -81,11 +136,56 @@ def register() -> None:
             place_results_next_workshop,
         )
     )
+    registry.sections.register(
+        registry.Section(
+            "calendars.profile_workshops",
+            "profile",
+            "calendars/sections/profile_workshops.html",
+            profile_workshops,
+            order=30,
+        )
+    )
     registry.sitemaps.register(
         registry.Sitemap("workshops", "calendars.sitemaps.WorkshopSitemap", order=30)
     )
-    registry.feed_kinds.register(registry.FeedKind("calendars.workshop", _("Workshops")))
-    registry.feed_kinds.register(registry.FeedKind("calendars.event", _("Events")))
+    registry.desktop_widgets.register(
+        registry.DesktopWidget(
+            "calendars.next",
+            _("My next events and workshops"),
+            "calendars/widgets/next.html",
+            next_dates_widget,
+            group_context=next_dates_group_widget,
+            group_default=True,
+            order=35,
+            roles=("facilitator", "coordinator"),
+        )
+    )
+    registry.desktop_widgets.register(
+        registry.DesktopWidget(
+            "calendars.figures",
+            _("My places' figures this month"),
+            "calendars/widgets/figures.html",
+            figures_widget,
+            available=_runs_places,
+            order=50,
+            roles=("facilitator", "administrator"),
+            size="small",
+        )
+    )
+    registry.feed_kinds.register(
+        registry.FeedKind(
+            "calendars.workshop", _("Workshops"), order=50, verb=_("announced the workshop")
+        )
+    )
+    registry.feed_kinds.register(
+        registry.FeedKind(
+            "calendars.event",
+            _("Events"),
+            order=60,
+            visible=visible_events,
+            verb=_("added the event"),
+        )
+    )
     registry.demo_loaders.register(
         registry.DemoLoader("calendars", load_demo, after=("network", "places"))
     )

@@ -96,3 +96,34 @@ def next_workshop_by_place(place_ids, user) -> dict[int, Workshop]:
     for workshop in rows:
         soonest.setdefault(workshop.place_id, workshop)
     return soonest
+
+
+NEXT_DATES = 6
+
+
+def next_dates_for(user, *, workspace=None, now: datetime | None = None) -> dict:
+    """For the desktop: the next events of one's agenda (or of a group's calendar) and the
+    next workshops of one's places with their seats left, in three queries."""
+    from calendars.permissions import agenda_calendars, calendars_visible_to
+
+    now = now or timezone.now()
+    if workspace is None:
+        calendars = agenda_calendars(user)
+    else:
+        calendars = calendars_visible_to(user).filter(workspace=workspace)
+    events = list(
+        Event.objects.filter(
+            calendar__in=calendars.values("pk"), workshop__isnull=True, is_cancelled=False
+        )
+        .filter(Q(start__gte=now) | Q(repeat_every_weeks__gt=0, repeat_until__gte=now.date()))
+        .select_related("calendar")
+        .order_by("start", "pk")[:NEXT_DATES]
+    )
+    workshops = []
+    if workspace is None and user.is_authenticated:
+        workshops = list(
+            with_counts(Workshop.objects.filter(place__facilitators=user).upcoming(now))
+            .select_related("place")
+            .order_by("starts_at", "pk")[:NEXT_DATES]
+        )
+    return {"events": events, "workshops": workshops}

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "core.territories",
     "core.workspaces",
     "core.notifications",
+    "core.activity",
     "core",
     "public_site",
     "geodirectory",

@@ -148,15 +148,34 @@ class Section:
     order: int = 100
 
 
+WIDGET_SIZES = ("small", "medium", "large")
+
+
 @dataclass(frozen=True)
 class DesktopWidget:
-    """A widget of the personal desktop (and of a group's home page)."""
+    """A widget of the personal desktop (and of a group's home page).
+
+    `context(request)` gives the template's context on one's desktop, or None to offer
+    nothing to this person. `available(user)` (cheap, no query per widget ideally) says
+    whether it is offered to `user` at all. A widget that can sit
+    on a group's home page gives `group_context(request, workspace)`. `roles` are the
+    network roles ("facilitator", "administrator", "coordinator", "member") whose default
+    desktop holds it; `sizes` those it may take, `size` the one it starts with. Each widget
+    is served at its own URL and loaded on its own: it must cost a bounded number of
+    queries, and an exception in it shows a small error box in its place only.
+    """
 
     key: str
     title: Text
     template: str
     context: Callable[[HttpRequest], dict[str, Any] | None]
     order: int = 100
+    group_context: Callable[[HttpRequest, Workspace], dict[str, Any] | None] | None = None
+    available: Callable[[User], bool] | None = None
+    roles: tuple[str, ...] = ()
+    group_default: bool = False
+    sizes: tuple[str, ...] = WIDGET_SIZES
+    size: str = "medium"
 
 
 # --- Notifications, feed, search -------------------------------------------------------------
@@ -187,11 +206,20 @@ class NotificationKind:
 
 @dataclass(frozen=True)
 class FeedKind:
-    """A kind of item in the activity feed (e.g. "forum.solution"), offered as a filter."""
+    """A kind of item in the activity feed (e.g. "forum.solution"), offered as a filter.
+
+    Items are recorded by the module (`core.activity.services.activity_record`). Before
+    showing a page of items, the feed asks which subjects the reader may see, in bulk:
+    through the subject model's "view" queryset twin (`core.permissions`), or, for a
+    subject without a twin, through `visible(user, subject ids) -> the visible ids`
+    (one query for the whole page).
+    """
 
     key: str
     label: Text
     order: int = 100
+    visible: Callable[[User, set[str]], set[str]] | None = None
+    verb: Text = ""  # what the actor did, before the item's title ("gave a solution to")
 
 
 @dataclass(frozen=True)

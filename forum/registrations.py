@@ -15,6 +15,36 @@ def profile_solutions(request, person) -> dict:
     return {"accepted_answers": accepted_answers(person, viewer=request.user)}
 
 
+FORUM_WIDGET_ROWS = 6
+
+
+def forum_widget(request) -> dict:
+    """Unread topics and unanswered questions in the categories of one's groups (and the
+    network's), newest activity first: two queries."""
+    from forum.selectors import forum_widget_topics
+
+    return forum_widget_topics(request.user, limit=FORUM_WIDGET_ROWS)
+
+
+def forum_group_widget(request, workspace) -> dict:
+    from forum.selectors import forum_widget_topics
+
+    return forum_widget_topics(request.user, limit=FORUM_WIDGET_ROWS, workspace=workspace)
+
+
+def profile_recent_solutions(request, person) -> dict | None:
+    """The person's latest accepted answers, in topics the viewer may read."""
+    from forum.permissions import topics_visible_to
+
+    topics = list(
+        topics_visible_to(request.user)
+        .filter(solution__author=person, is_hidden=False)
+        .select_related("category__workspace", "solution")
+        .order_by("-solution__created_at", "-pk")[:5]
+    )
+    return {"solved_topics": topics} if topics else None
+
+
 def search_topics(user, query: str) -> list[SearchResult]:
     from forum.selectors import SearchFilters, search_topics
 
@@ -49,8 +79,35 @@ def register() -> None:
             profile_solutions,
         )
     )
-    registry.feed_kinds.register(registry.FeedKind("forum.topic", _("New topics")))
-    registry.feed_kinds.register(registry.FeedKind("forum.solution", _("Solutions")))
+    registry.desktop_widgets.register(
+        registry.DesktopWidget(
+            "forum.unread",
+            _("Forum: unread and unanswered"),
+            "forum/widgets/unread.html",
+            forum_widget,
+            group_context=forum_group_widget,
+            group_default=True,
+            order=30,
+            roles=("member", "facilitator", "administrator", "coordinator"),
+        )
+    )
+    registry.sections.register(
+        registry.Section(
+            "forum.recent_solutions",
+            "profile",
+            "forum/sections/profile_recent_solutions.html",
+            profile_recent_solutions,
+            order=20,
+        )
+    )
+    registry.feed_kinds.register(
+        registry.FeedKind("forum.topic", _("New topics"), order=10, verb=_("opened the topic"))
+    )
+    registry.feed_kinds.register(
+        registry.FeedKind(
+            "forum.solution", _("Solutions"), order=20, verb=_("gave the solution to")
+        )
+    )
     registry.search_kinds.register(
         registry.SearchKind("forum.topic", _("Forum topic"), search_topics)
     )

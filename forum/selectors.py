@@ -186,3 +186,35 @@ def unread_topic_count(user: User) -> int:
         user=user, topic=OuterRef("pk"), last_read_post_id__gte=OuterRef("last_post_id")
     )
     return topics_visible_to(user).filter(is_hidden=False).exclude(Exists(read)).count()
+
+
+def forum_widget_topics(user: User, *, limit: int, workspace=None) -> dict:
+    """For the desktop: topics unread by `user` and questions nobody answered yet, in the
+    categories of the groups they belong to and of the network (or of one group)."""
+    from core.workspaces.models import Membership, MembershipStatus, WorkspaceKind
+
+    topics = topics_visible_to(user).filter(is_hidden=False)
+    if workspace is not None:
+        topics = topics.filter(category__workspace=workspace)
+    else:
+        mine = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values(
+            "workspace_id"
+        )
+        topics = topics.filter(
+            Q(category__workspace__in=mine) | Q(category__workspace__kind=WorkspaceKind.NETWORK)
+        )
+    read = ReadMark.objects.filter(
+        user=user, topic=OuterRef("pk"), last_read_post_id__gte=OuterRef("last_post_id")
+    )
+    related = ("category__workspace", "last_post_author")
+    unread = list(
+        topics.exclude(Exists(read))
+        .select_related(*related)
+        .order_by("-last_post_at", "-pk")[:limit]
+    )
+    unanswered = list(
+        topics.filter(kind="question", reply_count=0, is_solved=False)
+        .select_related(*related)
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return {"unread": unread, "unanswered": unanswered}

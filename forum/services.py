@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
+from core.activity.services import activity_record
 from core.notifications.services import notifications_create
 from core.permissions import can, require
 from core.ratelimit import over_limit
@@ -330,6 +331,14 @@ def topic_create(
         interested - mentioned - {actor.pk}, verb=Verb.FORUM_NEW_TOPIC, actor=actor, target=topic
     )
     _notify(mentioned, verb=Verb.FORUM_MENTION, actor=actor, target=post)
+    activity_record(
+        kind="forum.topic",
+        actor=actor,
+        subject=topic,
+        title=topic.title,
+        url=topic.get_absolute_url(),
+        workspace=category.workspace,
+    )
     return topic
 
 
@@ -446,6 +455,16 @@ def solution_set(*, actor: User, topic: Topic, post: Post | None) -> Topic:
     refresh_topic(topic)
     if post is not None and post.author_id and post.author_id != actor.pk:
         _notify([post.author_id], verb=Verb.FORUM_SOLUTION, actor=actor, target=post)
+    if post is not None and post.author_id:
+        # The feed credits whoever gave the answer: their followers see their solution.
+        activity_record(
+            kind="forum.solution",
+            actor=post.author,
+            subject=topic,
+            title=topic.title,
+            url=post.get_absolute_url(),
+            workspace=topic.category.workspace,
+        )
     return topic
 
 

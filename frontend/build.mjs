@@ -16,6 +16,7 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const copies = [
+  ["htmx.org/dist", "htmx.org", ["htmx.min.js"]],
   ["leaflet/dist", "leaflet", ["leaflet.js", "leaflet.js.map", "leaflet.css", "images"]],
   [
     "leaflet.markercluster/dist",

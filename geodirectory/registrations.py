@@ -30,6 +30,21 @@ def search_places(user, query: str) -> list[SearchResult]:
     ]
 
 
+def profile_places(request, person) -> dict | None:
+    """The places where the person works (the team that manages them), on their profile:
+    published ones, and drafts only for who may edit them."""
+    from django.db.models import Q
+
+    from geodirectory.permissions import places_editable_by
+
+    places = list(
+        person.places.filter(
+            Q(is_published=True) | Q(pk__in=places_editable_by(request.user).values("pk"))
+        ).order_by("nom")[:20]
+    )
+    return {"places": places} if places else None
+
+
 def load_demo(context: DemoContext) -> str:
     from geodirectory.demo import load_places_demo
 
@@ -38,6 +53,15 @@ def load_demo(context: DemoContext) -> str:
 
 
 def register() -> None:
+    registry.sections.register(
+        registry.Section(
+            "geodirectory.profile_places",
+            "profile.facts",
+            "geodirectory/sections/profile_places.html",
+            profile_places,
+            order=5,
+        )
+    )
     registry.urls.register(registry.Urls("geodirectory", "", "geodirectory.urls"))
     registry.sitemaps.register(
         registry.Sitemap("places", "geodirectory.sitemaps.PlaceSitemap", order=20)

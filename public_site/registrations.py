@@ -12,7 +12,31 @@ def load_demo(context: DemoContext) -> None:
     load_public_demo()
 
 
+NEWS_ON_DESKTOP = 5
+
+
+def news_widget(request) -> dict:
+    """The network's latest news on the desktop (public pages, newest first)."""
+    from public_site.models.news import NewsPage
+
+    pages = NewsPage.objects.live().public().order_by("-date", "-pk")[:NEWS_ON_DESKTOP]
+    return {"news": [(page, page.get_url(request)) for page in pages]}
+
+
 def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    registry.desktop_widgets.register(
+        registry.DesktopWidget(
+            "public_site.news",
+            _("The network's news"),
+            "public_site/widgets/news.html",
+            news_widget,
+            order=85,
+            roles=("member", "facilitator", "administrator", "coordinator"),
+            size="small",
+        )
+    )
     registry.urls.register(registry.Urls("public_site", "", "public_site.urls"))
     # Wagtail's generator lists the site's live, public pages in tree order with their last
     # publication date; each page type may add or drop URLs through `get_sitemap_urls`.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from calendars.models import Calendar, Event, EventChange, EventException, FeedToken
 from calendars.recurrence import PARIS, is_occurrence
 from core.accounts.models import User
+from core.activity.services import activity_record
 from core.permissions import require
 
 MAX_INTERVAL_WEEKS = 52
@@ -157,6 +158,15 @@ def event_create(
     event.full_clean()
     event.save()
     _log(actor=actor, event=event, action=EventChange.Action.CREATED)
+    activity_record(
+        kind="calendars.event",
+        actor=actor,
+        subject=event,
+        title=event.title,
+        url=event.get_absolute_url(),
+        workspace=calendar.workspace if calendar.workspace_id else None,
+        place_id=calendar.place_id,
+    )
     return event
 
 

@@ -39,6 +39,7 @@ from calendars.models import (
 from calendars.notifications import Verb
 from calendars.services.calendars import calendar_for_place
 from core.accounts.models import User
+from core.activity.services import activity_record
 from core.http_cache import purge_on_commit
 from core.notifications.services import notifications_create
 from core.permissions import require
@@ -191,6 +192,15 @@ def workshop_create(
         event.save()
     _refresh_dates(workshop)
     _public_pages_changed(workshop)
+    if workshop.is_published:
+        activity_record(
+            kind="calendars.workshop",
+            actor=user,
+            subject=workshop,
+            title=workshop.title,
+            url=workshop.get_absolute_url(),
+            place_id=place.pk,
+        )
     return workshop
 
 

@@ -180,6 +180,12 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     async def notification_read(self, event: dict[str, Any]) -> None:
         await self._send_after(self.last_seq)
 
+    async def feed_item(self, event: dict[str, Any]) -> None:
+        """A new activity-feed item for this user (core.activity.services): only its id is
+        forwarded; the page fetches it through the permission-checked feed view."""
+        if isinstance(event.get("id"), int):
+            await self.send_json({"type": "feed", "id": event["id"]})
+
     async def account_closed(self, event: dict[str, Any]) -> None:
         await self.close(code=CLOSE_ACCOUNT_CLOSED)
 

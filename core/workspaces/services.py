@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
+from core.activity.services import activity_record
 from core.notifications.models import Verb
 from core.notifications.services import notification_create, notifications_create
 from core.permissions import can, forget_cached_permissions, require
@@ -161,6 +162,17 @@ def _owners(group: Workspace) -> list[User]:
     return [m.user for m in memberships.select_related("user")]
 
 
+def _record_new_member(membership: Membership) -> None:
+    activity_record(
+        kind="workspaces.member",
+        actor=membership.user,
+        subject=membership.user,
+        title=membership.workspace.name,
+        url=membership.workspace.get_absolute_url(),
+        workspace=membership.workspace,
+    )
+
+
 @transaction.atomic
 def group_join(*, user: User, group: Workspace) -> Membership:
     require(user, "join", group)
@@ -171,6 +183,7 @@ def group_join(*, user: User, group: Workspace) -> Membership:
     notifications_create(
         recipients=_owners(group), verb=Verb.GROUP_JOINED, actor=user, target=group
     )
+    _record_new_member(membership)
     return membership
 
 
@@ -233,6 +246,7 @@ def membership_accept(*, actor: User, membership: Membership) -> Membership:
     membership.save(update_fields=["status", "updated_at"])
     forget_cached_permissions(membership.user)
     group = membership.workspace
+    _record_new_member(membership)
     if was == MembershipStatus.REQUESTED:
         notification_create(
             recipient=membership.user,

@@ -18,3 +18,11 @@ class DashboardConfig(AppConfig):
             )
         )
         widgets.register()
+        registry.sections.register(
+            registry.Section(
+                "dashboard.group_home",
+                "workspace.home",
+                "dashboard/sections/group_home.html",
+                widgets.group_home,
+            )
+        )

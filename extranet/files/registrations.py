@@ -21,6 +21,16 @@ def recent_files(request: HttpRequest) -> dict | None:
     return {"files": files, "personal": personal}
 
 
+def visible_files(user, ids: set[str]) -> set[str]:
+    """The feed's bulk check: which of these files `user` may read (one query)."""
+    from extranet.files.permissions import files_visible_to
+
+    pks = [int(i) for i in ids if i.isdigit()]
+    return {
+        str(pk) for pk in files_visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+    }
+
+
 def search_files(user, query: str) -> list[SearchResult]:
     from extranet.files.selectors import search_files
 
@@ -48,7 +58,18 @@ def register() -> None:
     registry.workspace_modules.register(registry.WorkspaceModule("files", "files:workspace"))
     registry.desktop_widgets.register(
         registry.DesktopWidget(
-            "files.recent", _("Recent files"), "files/widgets/recent.html", recent_files, order=40
+            "files.recent",
+            _("Recent files"),
+            "files/widgets/recent.html",
+            recent_files,
+            order=40,
+            roles=("facilitator", "administrator"),
+            size="small",
+        )
+    )
+    registry.feed_kinds.register(
+        registry.FeedKind(
+            "files.file", _("Files"), order=40, visible=visible_files, verb=_("added the file")
         )
     )
     registry.search_kinds.register(registry.SearchKind("files.file", _("File"), search_files))

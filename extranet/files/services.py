@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
+from core.activity.services import activity_record
 from core.permissions import require
 from core.uploads import ALL_TYPES, CheckedUpload, check_upload, clean_filename
 from core.workspaces.models import Workspace
@@ -228,6 +229,15 @@ def file_upload(
                 counted=checked.size,
                 sha256=digest,
             )
+            if version.number == 1:
+                activity_record(
+                    kind="files.file",
+                    actor=actor,
+                    subject=version.file,
+                    title=version.file.name,
+                    url=version.file.get_absolute_url(),
+                    workspace=workspace,
+                )
     except BaseException:
         storage.delete_blob(blob)
         raise

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from extranet.network import views
+from extranet.network import views, views_social
 
 app_name = "network"
 
@@ -35,4 +35,18 @@ urlpatterns = [
         views.territory_role_revoke,
         name="territory_role_revoke",
     ),
+]
+
+urlpatterns += [
+    path("fil/", views_social.feed, name="feed"),
+    path("entraide/", views_social.who_can_help, name="help"),
+    path("personnes/<int:pk>/suivre/", views_social.follow_person, name="follow_person"),
+    path("groupes/<slug:slug>/suivre/", views_social.follow_group, name="follow_group"),
+    path("statuts/", views_social.status_create, name="status_create"),
+    path("statuts/<int:pk>/", views_social.status_detail, name="status"),
+    path("statuts/<int:pk>/image/", views_social.status_picture, name="status_picture"),
+    path("statuts/<int:pk>/supprimer/", views_social.status_delete, name="status_delete"),
+    path("statuts/<int:pk>/commenter/", views_social.status_comment, name="status_comment"),
+    path("statuts/<int:pk>/merci/", views_social.status_react, name="status_react"),
+    path("commentaires/<int:pk>/supprimer/", views_social.comment_delete, name="comment_delete"),
 ]

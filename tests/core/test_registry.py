@@ -81,19 +81,32 @@ def throwaway(request):
 
 
 @pytest.mark.django_db
-def test_the_desktop_shows_the_registered_widgets_that_have_something(client, throwaway):
+def test_the_desktop_shows_the_registered_widgets_offered_to_the_person(client, throwaway):
     throwaway(
         registry.desktop_widgets,
-        DesktopWidget("essai", "Widget d'essai", "components/messages.html", lambda r: {}),
+        DesktopWidget(
+            "essai",
+            "Widget d'essai",
+            "components/messages.html",
+            lambda r: {},
+            roles=("facilitator",),
+        ),
     )
     throwaway(
         registry.desktop_widgets,
-        DesktopWidget("vide", "Widget sans contenu", "components/messages.html", lambda r: None),
+        DesktopWidget(
+            "vide",
+            "Widget pour personne",
+            "components/messages.html",
+            lambda r: {},
+            roles=("facilitator",),
+            available=lambda user: False,
+        ),
     )
     client.force_login(UserFactory())
     page = client.get(reverse("dashboard:home")).content.decode()
     assert "Widget d&#x27;essai" in page
-    assert "Widget sans contenu" not in page
+    assert "Widget pour personne" not in page
 
 
 @pytest.mark.django_db

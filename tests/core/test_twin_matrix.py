@@ -34,6 +34,7 @@ from core.workspaces.models import (
     WorkspaceKind,
 )
 from core.workspaces.services import network_workspace
+from extranet.network.models import StatusPost
 from forum.models import Category, Post, Topic
 from tests.calendars.factories import make_workshop, register
 from tests.factories import (
@@ -113,6 +114,10 @@ def world():
         calendar_for_place(place)
         for is_published in (True, False):
             register(make_workshop(place, is_published=is_published))
+
+    # Status posts (extranet.network): an open account's, and a closed account's.
+    StatusPost.objects.create(author=users["network_member"], text="Bonjour")
+    StatusPost.objects.create(author=users["closed_account"], text="Au revoir")
 
     Invitation.objects.create(
         email="a@exemple.fr",

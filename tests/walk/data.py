@@ -115,6 +115,30 @@ class Demo:
         return Workspace.objects.get(kind="group", name=GROUP)
 
     @cached_property
+    def bookmark(self):
+        from extranet.dashboard.models import Bookmark
+
+        return Bookmark.objects.get_or_create(
+            owner=self.facilitator, title="Forum", defaults={"url": "/espace/forum/"}
+        )[0]
+
+    @cached_property
+    def status(self):
+        from extranet.network.models import StatusPost
+        from extranet.network.services import status_create
+
+        found = StatusPost.objects.filter(author=self.colleague).order_by("pk").first()
+        return found or status_create(author=self.colleague, text="Bonjour le réseau !")
+
+    @cached_property
+    def status_comment(self):
+        from extranet.network.models import StatusComment
+
+        return StatusComment.objects.get_or_create(
+            status=self.status, author=self.facilitator, defaults={"text": "Bravo !"}
+        )[0]
+
+    @cached_property
     def membership_request(self) -> Membership:
         return Membership.objects.filter(
             workspace=self.group, status=MembershipStatus.REQUESTED
@@ -371,6 +395,7 @@ def grow(d: Demo, n: int) -> None:
     _grow_directory(d, people, n, batch)
     _grow_public_site(n, batch)
     _grow_files(d, n, batch)
+    _grow_network(d, people, batch)
     for i in range(n):
         invitation_create(
             actor=d.coordinator, email=f"invite.{batch}.{i}@exemple.fr", territory=commune
@@ -533,3 +558,18 @@ def _grow_public_site(n: int, batch: int) -> None:
             url="https://www.leprogres.fr/",
             sort_order=100 * batch + i,
         )
+
+
+def _grow_network(d: Demo, people: list[User], batch: int) -> None:
+    """Status posts, follows, comments and reactions: the feed and the profiles grow."""
+    from core.activity.services import follow_set
+    from extranet.network.models import StatusComment, StatusReaction
+    from extranet.network.services import status_create
+
+    for i, person in enumerate(people):
+        status = status_create(author=person, text=f"Nouvelles {batch}-{i}")
+        follow_set(follower=d.facilitator, target=person)
+        StatusComment.objects.create(status=status, author=d.facilitator, text="Merci !")
+        StatusReaction.objects.create(status=status, user=d.facilitator)
+        if i == 0:
+            status_create(author=d.colleague, text=f"Encore {batch}")

@@ -100,6 +100,11 @@ ARGUMENTS: dict[tuple[str, str], Argument] = {
     ("partage", "token"): lambda d: d.share_link.token,
     ("dossiers", "folder_pk"): lambda d: d.subfolder.pk,
     ("fichiers", "file_pk"): lambda d: d.file.pk,
+    # desktop and network of colleagues
+    ("widgets", "key"): lambda d: "groups.activity",
+    ("favoris", "pk"): lambda d: d.bookmark.pk,
+    ("statuts", "pk"): lambda d: d.status.pk,
+    ("commentaires", "pk"): lambda d: d.status_comment.pk,
     # Wagtail: documents and private pages
     ("documents", "0"): lambda d: d.document.pk,
     ("documents", "1"): lambda d: d.document.filename,

@@ -76,6 +76,8 @@
           lastSeq = frame.last_seq;
         }
         setCount(frame.unread);
+        // (Re)connected: an open activity feed catches up on what it may have missed.
+        document.dispatchEvent(new CustomEvent("maillage:feed", { detail: {} }));
       } else if (frame.type === "resume") {
         // One page of what was missed; ask for the next while there is more.
         frame.notifications.slice(-ANNOUNCED_PER_PAGE).forEach(announce);
@@ -86,6 +88,9 @@
         lastSeq = Math.max(lastSeq || 0, frame.notification.seq);
         setCount(frame.unread);
         announce(frame.notification);
+      } else if (frame.type === "feed") {
+        // A new item for the activity feed (its id only): the feed page fetches it.
+        document.dispatchEvent(new CustomEvent("maillage:feed", { detail: { id: frame.id } }));
       } else if (frame.type === "unread") {
         setCount(frame.unread);
       } else if (frame.type === "error" && frame.code === "rate_limited") {
