@@ -1,8 +1,10 @@
 """Websocket broadcasts, always after the database transaction that caused them commits.
 
-The channel layer delivers at most once, so a broadcast only says "something changed, at
-sequence N"; the consumer then reads what changed from the database, through the
-permission authority. Nothing is ever known only from a broadcast.
+The service that stores an event decides at write time who may receive it and, after
+commit, broadcasts the payload itself to exactly those groups; consumers forward it
+without reading it back (`core/live.py`). The channel layer delivers at most once, so
+every event is stored first with a per-stream sequence number: a client that reconnects,
+or sees a gap, asks the database for what follows the last sequence it saw.
 """
 
 from __future__ import annotations

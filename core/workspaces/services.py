@@ -18,6 +18,7 @@ from core.accounts.models import User
 from core.notifications.models import Verb
 from core.notifications.services import notification_create, notifications_create
 from core.permissions import can, forget_cached_permissions, require
+from core.realtime import broadcast_on_commit, user_group
 from core.territories.models import Territory
 from core.workspaces.models import (
     JoinPolicy,
@@ -265,11 +266,18 @@ def membership_decline(*, actor: User, membership: Membership) -> None:
     forget_cached_permissions(membership.user)
 
 
+def _left(user_id: int, group: Workspace) -> None:
+    """The person's live sockets stop receiving the group's streams (its chat room) now,
+    not at their next connection."""
+    broadcast_on_commit(user_group(user_id), {"type": "workspace.left", "workspace": group.pk})
+
+
 @transaction.atomic
 def membership_leave(*, user: User, group: Workspace) -> None:
     require(user, "leave", group)
     Membership.objects.filter(user=user, workspace=group).delete()
     forget_cached_permissions(user)
+    _left(user.pk, group)
 
 
 @transaction.atomic
@@ -278,6 +286,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     group = membership.workspace
     membership.delete()
     forget_cached_permissions(membership.user)
+    _left(membership.user_id, group)
     # The removed member may no longer see the group: the sentence keeps its name.
     notification_create(
         recipient=membership.user,
