@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "extranet.dashboard",
     "extranet.network",
     "extranet.files",
+    "extranet.chat",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.humanize",
@@ -210,6 +211,12 @@ WEBSOCKET_RECHECK_SECONDS = env.int("WEBSOCKET_RECHECK_SECONDS", default=60)
 # Past it a frame is refused ("rate_limited"); a socket that keeps on is closed (4429).
 WEBSOCKET_FRAME_BURST = env.int("WEBSOCKET_FRAME_BURST", default=20)
 WEBSOCKET_FRAMES_PER_SECOND = env.float("WEBSOCKET_FRAMES_PER_SECOND", default=2.0)
+
+# Chat (extranet/chat): messages a person may post per minute, fewer for accounts younger
+# than CHAT_NEW_ACCOUNT_DAYS (counted in the cache, shared by every process).
+CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=60)
+CHAT_MESSAGES_PER_MINUTE_NEW = env.int("CHAT_MESSAGES_PER_MINUTE_NEW", default=15)
+CHAT_NEW_ACCOUNT_DAYS = env.int("CHAT_NEW_ACCOUNT_DAYS", default=7)
 
 # Sessions are read on every request and by live sockets: cached, written through to the
 # database (local memory by default, Redis with REDIS_URL).

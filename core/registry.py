@@ -130,6 +130,9 @@ class NavLink:
     app_names: tuple[str, ...] = ()
     visible: Callable[[Any], bool] | None = None
     order: int = 100
+    # A live stream (`live_streams` key) whose frames carry an "unread_total" for the
+    # link's badge: the page's socket subscribes to it ("<stream>.subscribe").
+    live_stream: str = ""
 
 
 @dataclass(frozen=True)

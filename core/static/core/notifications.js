@@ -55,6 +55,15 @@
     document.dispatchEvent(new CustomEvent("maillage:unread", { detail: { unread: n } }));
   }
 
+  function setStreamCount(stream, n) {
+    document.querySelectorAll('[data-live-stream="' + stream + '"] [data-nav-count]').forEach(
+      function (navBadge) {
+        navBadge.querySelector("[data-count]").textContent = n > 99 ? "99+" : String(n);
+        navBadge.hidden = n === 0;
+      }
+    );
+  }
+
   function announce(item) {
     if (!toasts) return;
     var toast = document.createElement("div");
@@ -101,12 +110,18 @@
         }
         setCount(frame.unread);
         socket.greeted = true;
+        // Header links fed by a stream ask it for their counter.
+        document.querySelectorAll("[data-live-stream]").forEach(function (link) {
+          socket.send(JSON.stringify({ type: link.getAttribute("data-live-stream") + ".subscribe" }));
+        });
         Object.keys(subscribers).forEach(function (key) {
           if (subscribers[key].open) subscribers[key].open(send);
         });
         queue.splice(0).forEach(send);
       } else if (frame.type.indexOf(".") > 0) {
-        var handlers = subscribers[frame.type.split(".")[0]];
+        var stream = frame.type.split(".")[0];
+        if (typeof frame.unread_total === "number") setStreamCount(stream, frame.unread_total);
+        var handlers = subscribers[stream];
         if (handlers && handlers.frame) handlers.frame(frame);
       } else if (frame.type === "resume") {
         // One page of what was missed; ask for the next while there is more.
