@@ -170,7 +170,8 @@ def rooms_visible_to(user: AnyUser) -> QuerySet[Room]:
     ) & (Q(workspace__chat_enabled=True) | ~Q(workspace__kind=WorkspaceKind.GROUP))
     channel = Q(territory__isnull=True) | _home_within_q(user) | member
     scope = administered_scope(user, "territory__")
-    channel |= Q() if scope is None else scope
+    # None: the coordinator, who oversees every channel (an empty Q would match nothing).
+    channel = Q(pk__isnull=False) if scope is None else channel | scope
     return Room.objects.filter(
         (Q(kind=RoomKind.DIRECT) & member) | group | (Q(kind=RoomKind.CHANNEL) & channel)
     )
