@@ -38,6 +38,9 @@ class Client:
     async def send(self, frame: dict) -> None:
         await self.communicator.send_to(text_data=json.dumps(frame))
 
+    async def send_raw(self, text: str) -> None:
+        await self.communicator.send_to(text_data=text)
+
     async def receive(self, timeout: float = 3) -> dict:
         return json.loads(await self.communicator.receive_from(timeout=timeout))
 
