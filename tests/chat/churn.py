@@ -58,7 +58,7 @@ class ChurnClient:
         while loop.time() < until and not (stop.is_set() and not self.resuming and self.done):
             try:
                 frame = await socket.receive(timeout=min(0.5, max(0.05, until - loop.time())))
-            except (asyncio.TimeoutError, TimeoutError):
+            except TimeoutError:
                 continue
             kind = frame.get("type")
             if kind == "chat.message" and frame.get("room") == self.room:
