@@ -350,10 +350,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "unread", "unread": self.unread})
             return
         self.unread = min(self.unread + 1, selectors.UNREAD_COUNT_LIMIT + 1)
-        item = dict(event["notification"])
-        texts = item.pop("texts", {})
-        item["text"] = texts.get(self.language) or texts.get(settings.LANGUAGE_CODE, "")
-        await self.send_json({"type": "notification", "notification": item, "unread": self.unread})
+        # Serialized once per language by the service: framed here, not re-encoded.
+        encoded = event["json"]
+        item = encoded.get(self.language) or encoded[settings.LANGUAGE_CODE]
+        await self.send_text(
+            f'{{"type": "notification", "notification": {item}, "unread": {self.unread}}}'
+        )
 
     async def notification_read(self, event: dict[str, Any]) -> None:
         if not await self.session_holds():
@@ -380,9 +382,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- Helpers ---------------------------------------------------------------------------------
 
     async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send_text(json.dumps(content))
+
+    async def send_text(self, text: str) -> None:
+        """A frame already encoded (a payload serialized once by the service)."""
         if self.closing:
             return
-        await self.send(text_data=json.dumps(content))
+        await self.send(text_data=text)
 
     async def send_error(self, code: str, message: Any) -> None:
         with translation.override(self.language):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -116,13 +117,18 @@ def _broadcast_created(notifications: list[Notification]) -> None:
         "url": selectors.notification_url(first),
         "created_at": first.created_at.isoformat(),
         "read": False,
-        "texts": texts,
     }
     for notification in notifications:
+        # Serialized here, once per language: each socket forwards its language's text.
         event = {
             "type": "notification.created",
             "seq": notification.seq,
-            "notification": {"id": notification.pk, "seq": notification.seq, **common},
+            "json": {
+                code: json.dumps(
+                    {"id": notification.pk, "seq": notification.seq, "text": text, **common}
+                )
+                for code, text in texts.items()
+            },
         }
         if check:
             event["check"] = notification.pk

@@ -233,22 +233,18 @@ class ChatStream(StreamHandler):
         room_id = event.get("room")
         if kind == "chat.message":
             if room_id in self.rooms and await self.session_holds():
-                message = event["message"]
-                seq = message.get("seq", 0)
+                seq = event.get("seq", 0)
                 if (
-                    seq == message.get("rev")
+                    seq == event.get("rev")
                     and seq > self.seen.get(room_id, 0)
-                    and message.get("author", {}).get("id") != self.user_id
+                    and event.get("author") != self.user_id
                 ):
                     self.unread[room_id] = self.unread.get(room_id, 0) + 1
                 self.seen[room_id] = max(self.seen.get(room_id, 0), seq)
-                await self.send(
-                    {
-                        "type": "chat.message",
-                        "room": room_id,
-                        "message": message,
-                        "unread_total": self.unread_total(),
-                    }
+                # The payload comes serialized by the service: framed, not re-encoded.
+                await self.socket.send_text(
+                    f'{{"type": "chat.message", "room": {int(room_id)}, '
+                    f'"unread_total": {self.unread_total()}, "message": {event["json"]}}}'
                 )
         elif kind == "chat.typing":
             if room_id in self.rooms and event.get("user") != self.user_id:

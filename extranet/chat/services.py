@@ -5,6 +5,7 @@ came."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import timedelta
@@ -232,10 +233,20 @@ def _next_seq(room: Room, *, posted: bool) -> int:
 
 
 def _broadcast(message: Message) -> None:
+    """The message whole, serialized once here: every socket of the room forwards the same
+    text (no copy of a nested structure per recipient on the layer, no JSON encoding per
+    recipient in the consumers)."""
     payload = selectors.message_payload(message)
     broadcast_on_commit(
         room_group(message.room_id),
-        {"type": "chat.message", "room": message.room_id, "message": payload},
+        {
+            "type": "chat.message",
+            "room": message.room_id,
+            "seq": message.seq,
+            "rev": message.rev,
+            "author": message.author_id,
+            "json": json.dumps(payload),
+        },
     )
 
 
