@@ -49,6 +49,32 @@ def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: broadcast_now(group, event))
 
 
+def broadcast_many_now(events: list[tuple[str, dict[str, Any]]]) -> None:
+    """Several broadcasts in one trip to the event loop: a fan-out to 200 groups would
+    otherwise cross from this thread to the loop and back 200 times."""
+    layer = get_channel_layer()
+    if layer is None or not events:
+        return
+
+    async def send_all() -> None:
+        for group, event in events:
+            try:
+                await layer.group_send(group, event)
+            except Exception:
+                logger.exception("Could not broadcast %s to %s", event.get("type"), group)
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.exception("Could not broadcast %d events", len(events))
+
+
+def broadcast_many_on_commit(events: list[tuple[str, dict[str, Any]]]) -> None:
+    """`broadcast_on_commit` for a fan-out: one callback, one trip to the event loop."""
+    if events:
+        transaction.on_commit(lambda: broadcast_many_now(events))
+
+
 class TokenBucket:
     """How many frames a socket may still send: `burst` at once, then `rate` per second.
 

@@ -17,7 +17,7 @@ from core.notifications import emails, selectors
 from core.notifications.models import EmailFrequency, EmailPreference, Notification
 from core.notifications.tasks import send_notification_email
 from core.permissions import can
-from core.realtime import broadcast_on_commit, user_group
+from core.realtime import broadcast_many_on_commit, broadcast_on_commit, user_group
 
 # What a digest covers when it is the person's first one.
 DIGEST_PERIODS = {EmailFrequency.DAILY: timedelta(days=1), EmailFrequency.WEEKLY: timedelta(days=7)}
@@ -118,6 +118,7 @@ def _broadcast_created(notifications: list[Notification]) -> None:
         "created_at": first.created_at.isoformat(),
         "read": False,
     }
+    events = []
     for notification in notifications:
         # Serialized here, once per language: each socket forwards its language's text.
         event = {
@@ -132,7 +133,8 @@ def _broadcast_created(notifications: list[Notification]) -> None:
         }
         if check:
             event["check"] = notification.pk
-        broadcast_on_commit(user_group(notification.recipient_id), event)
+        events.append((user_group(notification.recipient_id), event))
+    broadcast_many_on_commit(events)
 
 
 def _email_on_commit(notification_id: int) -> None:
