@@ -38,6 +38,7 @@ class ChurnClient:
         self.resuming = False
         self.connections = 0
         self.duplicates = 0
+        self.failed_connections = 0
 
     def _apply_live(self, message: dict[str, Any]) -> bool:
         """True when a gap was seen."""
@@ -88,7 +89,14 @@ class ChurnClient:
         every message up to `total()` is here."""
         loop = asyncio.get_running_loop()
         while True:
-            socket = await self.connect(self.index)
+            try:
+                socket = await self.connect(self.index)
+            except Exception:
+                # Refused or cut during the handshake (a loaded server): try again, as the
+                # page does, a moment later.
+                self.failed_connections += 1
+                await asyncio.sleep(self.rng.uniform(0.2, 1.0))
+                continue
             self.connections += 1
             lifetime = self.rng.uniform(0.3, 2.0) if churn and not stop.is_set() else 30.0
             try:
