@@ -374,6 +374,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # Sent as the session signs out, before it is flushed: no re-check, it is over.
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
+    async def workspace_joined(self, event: dict[str, Any]) -> None:
+        """The user became a member of a workspace: streams follow its groups now."""
+        for handler in list(self.streams.values()):
+            await handler.kernel_event(event)
+
     async def workspace_left(self, event: dict[str, Any]) -> None:
         """The user left or was removed from a workspace: streams drop its groups now."""
         for handler in list(self.streams.values()):

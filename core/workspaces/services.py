@@ -169,6 +169,7 @@ def group_join(*, user: User, group: Workspace) -> Membership:
         user=user, workspace=group, role=MembershipRole.MEMBER, status=MembershipStatus.ACTIVE
     )
     forget_cached_permissions(user)
+    _joined(user.pk, group)
     notifications_create(
         recipients=_owners(group), verb=Verb.GROUP_JOINED, actor=user, target=group
     )
@@ -234,6 +235,7 @@ def membership_accept(*, actor: User, membership: Membership) -> Membership:
     membership.save(update_fields=["status", "updated_at"])
     forget_cached_permissions(membership.user)
     group = membership.workspace
+    _joined(membership.user_id, group)
     if was == MembershipStatus.REQUESTED:
         notification_create(
             recipient=membership.user,
@@ -264,6 +266,11 @@ def membership_decline(*, actor: User, membership: Membership) -> None:
         )
     membership.delete()
     forget_cached_permissions(membership.user)
+
+
+def _joined(user_id: int, group: Workspace) -> None:
+    """The new member's live sockets follow the group's streams (its chat room) now."""
+    broadcast_on_commit(user_group(user_id), {"type": "workspace.joined", "workspace": group.pk})
 
 
 def _left(user_id: int, group: Workspace) -> None:

@@ -267,7 +267,9 @@ class ChatStream(StreamHandler):
             await self._drop([room_id])
 
     async def kernel_event(self, event: dict[str, Any]) -> None:
-        if event.get("type") == "workspace.left":
+        if event.get("type") == "workspace.joined" and self.subscribed:
+            await self._subscribe()  # its group's room, if it has one
+        elif event.get("type") == "workspace.left":
             workspace = event.get("workspace")
             await self._drop([r for r, w in self.rooms.items() if w == workspace and w])
 

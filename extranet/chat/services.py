@@ -24,7 +24,7 @@ from core.accounts.models import User
 from core.notifications.services import notifications_create
 from core.permissions import can, require
 from core.ratelimit import over_limit
-from core.realtime import broadcast_on_commit, user_group
+from core.realtime import broadcast_many_on_commit, broadcast_on_commit, user_group
 from core.territories.models import Territory
 from core.workspaces.models import Module, Workspace, WorkspaceKind
 from extranet.chat import selectors
@@ -64,9 +64,15 @@ def group_room(*, workspace: Workspace) -> Room:
     """The working group's room, made the first time someone opens it."""
     if workspace.kind != WorkspaceKind.GROUP or not workspace.has_module(Module.CHAT):
         raise ValidationError(_("This group has no chat."))
-    room, _created = Room.objects.get_or_create(
+    room, created = Room.objects.get_or_create(
         kind=RoomKind.GROUP, workspace=workspace, defaults={"name": ""}
     )
+    if created:
+        # Members already connected follow the new room at once.
+        members = workspace.memberships.active().values_list("user_id", flat=True)
+        broadcast_many_on_commit(
+            [(user_group(pk), {"type": "chat.joined", "room": room.pk}) for pk in members]
+        )
     return room
 
 

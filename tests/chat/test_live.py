@@ -320,3 +320,25 @@ async def test_a_new_account_may_send_fewer_messages_a_minute(team, settings):
         await old.send(send_frame(team["room"], f"v{n}", f"v{n}"))
         await old.receive_type("chat.ack")
     await old.close()
+
+
+async def test_joining_a_group_follows_its_room_at_once(team):
+    from core.workspaces.models import JoinPolicy
+    from core.workspaces.services import group_join
+
+    newcomer = await database_sync_to_async(UserFactory)()
+    socket = await open_socket(newcomer)
+    assert socket.hello["rooms"] == []
+    group = team["group"]
+    await database_sync_to_async(type(group).objects.filter(pk=group.pk).update)(
+        join_policy=JoinPolicy.OPEN
+    )
+    group.join_policy = JoinPolicy.OPEN
+    await database_sync_to_async(group_join)(user=newcomer, group=group)
+    hello = await socket.receive_type("chat.hello")
+    assert [r["id"] for r in hello["rooms"]] == [team["room"].pk]
+    await database_sync_to_async(services.message_post)(
+        actor=team["alice"], room=team["room"], body="Bienvenue !", client_id="w"
+    )
+    assert (await socket.receive_type("chat.message"))["room"] == team["room"].pk
+    await socket.close()
