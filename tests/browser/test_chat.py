@@ -32,8 +32,9 @@ def test_two_people_chat_with_typing_unread_and_reply(new_page):
     composer.fill("Qui vient jeudi ?")
     composer.press("Enter")
     expect(a.locator(".chat-message", has_text="Qui vient jeudi ?")).to_be_visible()
-    chat_link = b.get_by_role("link", name="Discussions")
-    expect(chat_link.locator("[data-nav-count]")).to_have_text("1non lus")
+    chat_link = b.get_by_role("link", name="Messagerie")
+    expect(chat_link.locator("[data-nav-count] [data-count]")).to_have_text("1")
+    expect(chat_link).to_have_accessible_name("Messagerie 1 non lues")
 
     # Bob opens the room: the message is there; Alice sees him typing.
     b.goto(room.get_absolute_url())

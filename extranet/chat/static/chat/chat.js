@@ -32,6 +32,7 @@
   var replyTo = null;
   var typingPeople = {};
   var lastTypingSent = 0;
+  var enhanced = false;
 
   var messages = pane && pane.querySelector("[data-chat-messages]");
   var announcer = pane && pane.querySelector("[data-chat-announce]");
@@ -280,8 +281,10 @@
       else markRead();
     } else if (frame.type === "chat.history" && frame.room === roomId) {
       var height = messages.scrollHeight;
+      var atBottom = nearBottom();
       frame.messages.forEach(function (m) { upsert(m, true); });
-      messages.scrollTop += messages.scrollHeight - height;
+      if (atBottom && !frame.older) messages.scrollTop = messages.scrollHeight;
+      else messages.scrollTop += messages.scrollHeight - height;
       noOlder = !frame.more;
       loadingOlder = false;
     } else if (frame.type === "chat.ack") {
@@ -318,6 +321,14 @@
       send = sendFrame;
       send({ type: "chat.subscribe" });
       if (!pane) return;
+      if (!enhanced) {
+        // The page's last messages again, as data: drawn with their buttons (reply,
+        // react, edit, delete), which the server-rendered history (read without
+        // JavaScript) does not have.
+        enhanced = true;
+        loadingOlder = true;
+        send({ type: "chat.history", room: roomId });
+      }
       resuming = false;
       resume();
       // Sends not acknowledged before the connection dropped: the same client ids again.
