@@ -88,11 +88,11 @@ def _prepare(env: dict[str, str]) -> dict:
     if env["DATABASE_URL"].startswith("sqlite"):
         for suffix in ("", "-wal", "-shm"):
             Path(str(WORK / "chat.sqlite3") + suffix).unlink(missing_ok=True)
-    else:
-        subprocess.run([PYTHON, "manage.py", "flush", "--noinput"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
+    if not env["DATABASE_URL"].startswith("sqlite"):
+        subprocess.run([PYTHON, "manage.py", "flush", "--noinput"], cwd=ROOT, env=env, check=True)
     out = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", SETUP],
         cwd=ROOT,
