@@ -122,6 +122,15 @@ def _serve(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     return server, port
 
 
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -283,8 +292,7 @@ def run() -> dict:
         room = asyncio.run(_room_bench(port, keys))
         idle = asyncio.run(_idle(port, server.pid, keys))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _stop(server)
     results = {
         "clients": len(keys),
         "rate": RATE,
@@ -327,15 +335,13 @@ def _scale_out(env: dict[str, str], keys: list[str]) -> dict:
     try:
         single = asyncio.run(_flat_out([port], keys, SECONDS))
     finally:
-        one.terminate()
-        one.wait(timeout=10)
+        _stop(one)
     servers = [_serve(env) for _ in range(2)]
     try:
         double = asyncio.run(_flat_out([p for _s, p in servers], keys, SECONDS))
     finally:
         for server, _port in servers:
-            server.terminate()
-            server.wait(timeout=10)
+            _stop(server)
     print(
         f"  flat out, Redis layer: one daphne {single:.0f} deliveries/s, two daphne "
         f"{double:.0f} deliveries/s: {double / max(single, 1e-9):.2f}× (goal ≥ 1.6×)"

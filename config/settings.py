@@ -207,6 +207,11 @@ else:
 WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=64 * 1024)
 # How often a live consumer re-checks that its user is still active and signed in.
 WEBSOCKET_RECHECK_SECONDS = env.int("WEBSOCKET_RECHECK_SECONDS", default=60)
+# A session found holding is believed this long by a socket receiving events (sign-outs,
+# password changes and closed accounts close sockets at once regardless); and how long a
+# process gathers its sockets' session checks into one query.
+WEBSOCKET_SESSION_CHECK_SECONDS = env.float("WEBSOCKET_SESSION_CHECK_SECONDS", default=2.0)
+WEBSOCKET_CHECK_BATCH_SECONDS = env.float("WEBSOCKET_CHECK_BATCH_SECONDS", default=0.005)
 # Frames a socket may send: a burst, then so many per second (a token bucket per socket).
 # Past it a frame is refused ("rate_limited"); a socket that keeps on is closed (4429).
 WEBSOCKET_FRAME_BURST = env.int("WEBSOCKET_FRAME_BURST", default=20)

@@ -136,9 +136,12 @@ class SessionGuard:
         return await future
 
     async def _flush(self) -> None:
-        # Let the other consumers woken by the same broadcast queue their check first.
+        # Let the other consumers woken by the same broadcast queue their check first: with
+        # the in-memory layer they all wake within a few turns of the loop; from Redis they
+        # trickle in over a few milliseconds.
         for _turn in range(3):
             await asyncio.sleep(0)
+        await asyncio.sleep(settings.WEBSOCKET_CHECK_BATCH_SECONDS)
         pending, self._pending, self._flushing = self._pending, {}, False
         try:
             answers = await database_sync_to_async(_check_sockets)(list(pending))
@@ -214,6 +217,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     refused: int = 0  # frames refused since the last one accepted
     streams: dict[str, StreamHandler]
     closing: bool = False
+    session_held_until: float = 0.0  # the loop's time until which the last check holds
 
     async def connect(self) -> None:
         self.streams = {}
@@ -368,6 +372,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def account_changed(self, event: dict[str, Any]) -> None:
         """The password changed: close at once unless this session still holds."""
+        self.session_held_until = 0.0
         await self.session_holds()
 
     async def session_ended(self, event: dict[str, Any]) -> None:
@@ -403,11 +408,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def session_holds(self, notification_id: int | None = None) -> bool | str:
         """Whether this socket's session still holds (batched with the process's other
         sockets); closes the socket and answers False when it does not. Asked about a
-        notification too, answers "hidden" if the user may not see it."""
+        notification too, answers "hidden" if the user may not see it.
+
+        A session found holding is believed for WEBSOCKET_SESSION_CHECK_SECONDS: a room
+        where messages flow does not cost a check per message and socket. Sign-outs,
+        password changes and closed accounts close sockets at once anyway (account events);
+        this only bounds how late a session ended some other way is noticed."""
         if self.closing or self.user_id is None:
             return False
+        now = asyncio.get_running_loop().time()
+        if notification_id is None and now < self.session_held_until:
+            return True
         answer = await session_guard().check(self.session_key, self.user_id, notification_id)
         if answer is None:
+            self.session_held_until = now + settings.WEBSOCKET_SESSION_CHECK_SECONDS
             return True
         if answer == "hidden":
             return answer
@@ -434,6 +448,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _recheck_periodically(self) -> None:
         while True:
             await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
+            self.session_held_until = 0.0
             if not await self.session_holds():
                 return
 
