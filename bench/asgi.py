@@ -47,6 +47,28 @@ class EchoConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["payload"])
 
 
+class RoomEchoConsumer(AsyncWebsocketConsumer):
+    """The chat's baseline: every socket is in one group; a frame one sends is forwarded
+    untouched to the whole group through the channel layer (no session, no database)."""
+
+    group = "bench.room"
+
+    async def connect(self):
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.channel_layer.group_send(
+            self.group, {"type": "bench.echo", "payload": text_data}
+        )
+
+    async def bench_echo(self, event):
+        await self.send(text_data=event["payload"])
+
+
 def _notify_all(round_no: int) -> int:
     from core.accounts.models import User
     from core.notifications.models import Verb
@@ -88,12 +110,17 @@ async def http_router(scope, receive, send):
 
 
 async def websocket_router(scope, receive, send):
-    if scope["path"] == "/ws/bench-echo/":
+    if scope["path"] in {"/ws/bench-echo/", "/ws/bench-room/"}:
         return await echo_router(scope, receive, send)
     return await platform(scope, receive, send)
 
 
-echo_router = URLRouter([path("ws/bench-echo/", EchoConsumer.as_asgi())])
+echo_router = URLRouter(
+    [
+        path("ws/bench-echo/", EchoConsumer.as_asgi()),
+        path("ws/bench-room/", RoomEchoConsumer.as_asgi()),
+    ]
+)
 
 
 application = ProtocolTypeRouter({"http": http_router, "websocket": websocket_router})

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "extranet.dashboard",
     "extranet.network",
     "extranet.files",
+    "extranet.chat",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.humanize",
@@ -207,10 +208,21 @@ else:
 WEBSOCKET_MAX_MESSAGE_BYTES = env.int("WEBSOCKET_MAX_MESSAGE_BYTES", default=64 * 1024)
 # How often a live consumer re-checks that its user is still active and signed in.
 WEBSOCKET_RECHECK_SECONDS = env.int("WEBSOCKET_RECHECK_SECONDS", default=60)
+# A session found holding is believed this long by a socket receiving events (sign-outs,
+# password changes and closed accounts close sockets at once regardless); and how long a
+# process gathers its sockets' session checks into one query.
+WEBSOCKET_SESSION_CHECK_SECONDS = env.float("WEBSOCKET_SESSION_CHECK_SECONDS", default=2.0)
+WEBSOCKET_CHECK_BATCH_SECONDS = env.float("WEBSOCKET_CHECK_BATCH_SECONDS", default=0.005)
 # Frames a socket may send: a burst, then so many per second (a token bucket per socket).
 # Past it a frame is refused ("rate_limited"); a socket that keeps on is closed (4429).
 WEBSOCKET_FRAME_BURST = env.int("WEBSOCKET_FRAME_BURST", default=20)
 WEBSOCKET_FRAMES_PER_SECOND = env.float("WEBSOCKET_FRAMES_PER_SECOND", default=2.0)
+
+# Chat (extranet/chat): messages a person may post per minute, fewer for accounts younger
+# than CHAT_NEW_ACCOUNT_DAYS (counted in the cache, shared by every process).
+CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=60)
+CHAT_MESSAGES_PER_MINUTE_NEW = env.int("CHAT_MESSAGES_PER_MINUTE_NEW", default=15)
+CHAT_NEW_ACCOUNT_DAYS = env.int("CHAT_NEW_ACCOUNT_DAYS", default=7)
 
 # Sessions are read on every request and by live sockets: cached, written through to the
 # database (local memory by default, Redis with REDIS_URL).

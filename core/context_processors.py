@@ -19,6 +19,7 @@ def _nav_links(request, area: str) -> list[dict]:
             "label": link.label,
             "url": resolve_url(link.url_name),
             "current": current in link.app_names,
+            "live_stream": link.live_stream,
         }
         for link in registry.nav_links
         if link.area == area and (link.visible is None or link.visible(request.user))

@@ -1,8 +1,10 @@
 """Websocket broadcasts, always after the database transaction that caused them commits.
 
-The channel layer delivers at most once, so a broadcast only says "something changed, at
-sequence N"; the consumer then reads what changed from the database, through the
-permission authority. Nothing is ever known only from a broadcast.
+The service that stores an event decides at write time who may receive it and, after
+commit, broadcasts the payload itself to exactly those groups; consumers forward it
+without reading it back (`core/live.py`). The channel layer delivers at most once, so
+every event is stored first with a per-stream sequence number: a client that reconnects,
+or sees a gap, asks the database for what follows the last sequence it saw.
 """
 
 from __future__ import annotations
@@ -45,6 +47,32 @@ def broadcast_now(group: str, event: dict[str, Any]) -> None:
 
 def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: broadcast_now(group, event))
+
+
+def broadcast_many_now(events: list[tuple[str, dict[str, Any]]]) -> None:
+    """Several broadcasts in one trip to the event loop: a fan-out to 200 groups would
+    otherwise cross from this thread to the loop and back 200 times."""
+    layer = get_channel_layer()
+    if layer is None or not events:
+        return
+
+    async def send_all() -> None:
+        for group, event in events:
+            try:
+                await layer.group_send(group, event)
+            except Exception:
+                logger.exception("Could not broadcast %s to %s", event.get("type"), group)
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.exception("Could not broadcast %d events", len(events))
+
+
+def broadcast_many_on_commit(events: list[tuple[str, dict[str, Any]]]) -> None:
+    """`broadcast_on_commit` for a fan-out: one callback, one trip to the event loop."""
+    if events:
+        transaction.on_commit(lambda: broadcast_many_now(events))
 
 
 class TokenBucket:

@@ -92,6 +92,18 @@ class WebsocketRoute:
 
 
 @dataclass(frozen=True)
+class LiveStream:
+    """A stream multiplexed on the tab's one websocket (/ws/): frames whose type starts
+    with "<key>." go to `handler` (dotted path to a `core.live.StreamHandler` subclass),
+    created for a socket on the first frame of that stream the client sends; channel-layer
+    events of type "<key>.…" reach it too. Core never imports the module behind it."""
+
+    key: str
+    handler: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Sitemap:
     """A section of /sitemap.xml: `sitemap` is a dotted path to a Django Sitemap class."""
 
@@ -118,6 +130,9 @@ class NavLink:
     app_names: tuple[str, ...] = ()
     visible: Callable[[Any], bool] | None = None
     order: int = 100
+    # A live stream (`live_streams` key) whose frames carry an "unread_total" for the
+    # link's badge: the page's socket subscribes to it ("<stream>.subscribe").
+    live_stream: str = ""
 
 
 @dataclass(frozen=True)
@@ -274,6 +289,7 @@ class DemoLoader:
 
 urls: Registry[Urls] = Registry("urls")
 websocket_routes: Registry[WebsocketRoute] = Registry("websocket routes")
+live_streams: Registry[LiveStream] = Registry("live streams")
 sitemaps: Registry[Sitemap] = Registry("sitemaps")
 nav_links: Registry[NavLink] = Registry("navigation links")
 workspace_modules: Registry[WorkspaceModule] = Registry("workspace modules")

@@ -105,3 +105,44 @@ def session_user(session_key: str | None, user_id: int) -> User | None:
     if user is None or not session_auth_hash_matches(store.get(HASH_SESSION_KEY), user):
         return None
     return user
+
+
+def sessions_still_signed_in(
+    pairs: list[tuple[str, int]], users_out: dict[int, User] | None = None
+) -> dict[tuple[str, int], str | None]:
+    """For many live sockets at once, each `(session key, user id)`: None if the session
+    still holds (what `session_user` checks), "signed_out" if the account is active but the
+    session no longer signed in with its password, "closed" if the account is closed.
+
+    One query for the accounts and one cache read for the sessions, whatever their number:
+    what every socket reached by one broadcast asks before forwarding it.
+    """
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+
+    engine = import_module(settings.SESSION_ENGINE)
+    stores: dict[str, dict] = {}
+    keys = {key for key, _uid in pairs if key}
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+        from django.core.cache import caches
+
+        found = caches[settings.SESSION_CACHE_ALIAS].get_many([KEY_PREFIX + k for k in keys])
+        stores = {k[len(KEY_PREFIX) :]: v for k, v in found.items() if isinstance(v, dict)}
+    for key in keys - set(stores):
+        stores[key] = dict(engine.SessionStore(session_key=key).load())
+    users = {u.pk: u for u in User.objects.filter(pk__in={uid for _key, uid in pairs})}
+    if users_out is not None:
+        users_out.update(users)
+    answers: dict[tuple[str, int], str | None] = {}
+    for key, uid in pairs:
+        user = users.get(uid)
+        if user is None or not user.is_active:
+            answers[(key, uid)] = "closed"
+            continue
+        data = stores.get(key) or {}
+        holds = (
+            str(data.get(SESSION_KEY)) == str(uid)
+            and data.get(BACKEND_SESSION_KEY) in settings.AUTHENTICATION_BACKENDS
+            and session_auth_hash_matches(data.get(HASH_SESSION_KEY), user)
+        )
+        answers[(key, uid)] = None if holds else "signed_out"
+    return answers

@@ -184,6 +184,25 @@ def stream_page(user: User, after: int, limit: int = RESUME_PAGE_SIZE) -> Stream
     )
 
 
+def still_visible(user_ids: dict[int, User], notification_ids: set[int]) -> set[int]:
+    """Which of these notifications their recipients (given, by id) may still see: what a
+    live socket asks before forwarding a notification about a subject. One query for the
+    notifications, then one per recipient (`visible`)."""
+    if not notification_ids:
+        return set()
+    by_recipient: dict[int, list[Notification]] = {}
+    for n in Notification.objects.filter(pk__in=notification_ids).only(
+        "pk", "recipient_id", "verb", "target_type_id", "target_id"
+    ):
+        by_recipient.setdefault(n.recipient_id, []).append(n)
+    shown: set[int] = set()
+    for recipient_id, rows in by_recipient.items():
+        user = user_ids.get(recipient_id)
+        if user is not None:
+            shown.update(n.pk for n in visible(user, rows))
+    return shown
+
+
 def notification_payload(notification: Notification) -> dict[str, Any]:
     """What the live stream sends for one notification (already permission-checked)."""
     return {

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import registry
 from core.accounts.models import User
@@ -15,7 +17,7 @@ from core.notifications import emails, selectors
 from core.notifications.models import EmailFrequency, EmailPreference, Notification
 from core.notifications.tasks import send_notification_email
 from core.permissions import can
-from core.realtime import broadcast_on_commit, user_group
+from core.realtime import broadcast_many_on_commit, broadcast_on_commit, user_group
 
 # What a digest covers when it is the person's first one.
 DIGEST_PERIODS = {EmailFrequency.DAILY: timedelta(days=1), EmailFrequency.WEEKLY: timedelta(days=7)}
@@ -80,13 +82,59 @@ def notifications_create(
             for pk in ids
         ]
     )
-    for pk in ids:
-        broadcast_on_commit(user_group(pk), {"type": "notification.created", "seq": seqs[pk]})
+    if target is not None and notifications:
+        notifications[0].target = target  # its sentence and address need no query
+    _broadcast_created(notifications)
     for notification in notifications:
         # bulk_create returns primary keys on SQLite and PostgreSQL (RETURNING).
         if notification.recipient_id in emailed_now:
             _email_on_commit(notification.pk)
     return notifications
+
+
+def _broadcast_created(notifications: list[Notification]) -> None:
+    """After commit, send each recipient's sockets the notification itself (its sentence in
+    every language of the site): the consumers forward it without reading it back.
+
+    Who receives is decided here: the recipients' own groups. Whether each may still see
+    it depends on its subject; a notification without one (or of a kind that needs no
+    check) goes out as is, one with a subject is flagged `check` and each socket asks the
+    permission authority about that subject before forwarding it (one query per recipient,
+    batched per process with the sockets' session checks), so that the fan-out itself costs
+    the same few queries whatever the number of recipients.
+    """
+    if not notifications:
+        return
+    first = notifications[0]
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = selectors.notification_text(first)
+    kind = registry.notification_kinds.get(first.verb)
+    check = bool(first.target_id) or (kind is not None and kind.visible is not None)
+    common = {
+        "verb": first.verb,
+        "url": selectors.notification_url(first),
+        "created_at": first.created_at.isoformat(),
+        "read": False,
+    }
+    events = []
+    for notification in notifications:
+        # Serialized here, once per language: each socket forwards its language's text.
+        event = {
+            "type": "notification.created",
+            "seq": notification.seq,
+            "json": {
+                code: json.dumps(
+                    {"id": notification.pk, "seq": notification.seq, "text": text, **common}
+                )
+                for code, text in texts.items()
+            },
+        }
+        if check:
+            event["check"] = notification.pk
+        events.append((user_group(notification.recipient_id), event))
+    broadcast_many_on_commit(events)
 
 
 def _email_on_commit(notification_id: int) -> None:
@@ -123,7 +171,10 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
         count = qs.update(read_at=timezone.now())
         if count:
             # Other open tabs update their counter.
-            broadcast_on_commit(user_group(user.pk), {"type": "notification.read"})
+            broadcast_on_commit(
+                user_group(user.pk),
+                {"type": "notification.read", "unread": selectors.unread_count(user)},
+            )
     return count
 
 

@@ -19,6 +19,7 @@ from core.activity.services import activity_record
 from core.notifications.models import Verb
 from core.notifications.services import notification_create, notifications_create
 from core.permissions import can, forget_cached_permissions, require
+from core.realtime import broadcast_on_commit, user_group
 from core.territories.models import Territory
 from core.workspaces.models import (
     JoinPolicy,
@@ -180,6 +181,7 @@ def group_join(*, user: User, group: Workspace) -> Membership:
         user=user, workspace=group, role=MembershipRole.MEMBER, status=MembershipStatus.ACTIVE
     )
     forget_cached_permissions(user)
+    _joined(user.pk, group)
     notifications_create(
         recipients=_owners(group), verb=Verb.GROUP_JOINED, actor=user, target=group
     )
@@ -246,6 +248,7 @@ def membership_accept(*, actor: User, membership: Membership) -> Membership:
     membership.save(update_fields=["status", "updated_at"])
     forget_cached_permissions(membership.user)
     group = membership.workspace
+    _joined(membership.user_id, group)
     _record_new_member(membership)
     if was == MembershipStatus.REQUESTED:
         notification_create(
@@ -279,11 +282,23 @@ def membership_decline(*, actor: User, membership: Membership) -> None:
     forget_cached_permissions(membership.user)
 
 
+def _joined(user_id: int, group: Workspace) -> None:
+    """The new member's live sockets follow the group's streams (its chat room) now."""
+    broadcast_on_commit(user_group(user_id), {"type": "workspace.joined", "workspace": group.pk})
+
+
+def _left(user_id: int, group: Workspace) -> None:
+    """The person's live sockets stop receiving the group's streams (its chat room) now,
+    not at their next connection."""
+    broadcast_on_commit(user_group(user_id), {"type": "workspace.left", "workspace": group.pk})
+
+
 @transaction.atomic
 def membership_leave(*, user: User, group: Workspace) -> None:
     require(user, "leave", group)
     Membership.objects.filter(user=user, workspace=group).delete()
     forget_cached_permissions(user)
+    _left(user.pk, group)
 
 
 @transaction.atomic
@@ -292,6 +307,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     group = membership.workspace
     membership.delete()
     forget_cached_permissions(membership.user)
+    _left(membership.user_id, group)
     # The removed member may no longer see the group: the sentence keeps its name.
     notification_create(
         recipient=membership.user,

@@ -50,7 +50,7 @@ async def connect(user=None, origin=ORIGIN, session_key=None):
     if user is not None:
         key = session_key or await database_sync_to_async(session_for)(user)
         headers.append((b"cookie", f"sessionid={key}".encode()))
-    communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
     connected, code = await communicator.connect()
     return communicator, connected, code
 

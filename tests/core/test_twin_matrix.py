@@ -34,6 +34,7 @@ from core.workspaces.models import (
     WorkspaceKind,
 )
 from core.workspaces.services import network_workspace
+from extranet.chat.models import Message, Room, RoomKind, RoomMember
 from extranet.network.models import StatusPost
 from forum.models import Category, Post, Topic
 from tests.calendars.factories import make_workshop, register
@@ -63,6 +64,25 @@ def forum_of(workspace: Workspace, author) -> None:
         Post.objects.create(topic=topic, author=author, body="Réponse")
 
 
+def chat_rooms_of(users, places, groups) -> None:
+    """A room of each kind, each with a message: the groups' rooms (one with the chat off),
+    a direct conversation, a network channel, channels of a département and of an EPCI."""
+    rooms = [Room.objects.create(kind=RoomKind.GROUP, workspace=group) for group in groups]
+    direct = Room.objects.create(kind=RoomKind.DIRECT)
+    for key in ("network_member", "group_member"):
+        RoomMember.objects.create(room=direct, user=users[key])
+    rooms.append(direct)
+    rooms.append(Room.objects.create(kind=RoomKind.CHANNEL, name="Entraide"))
+    rooms.append(Room.objects.create(kind=RoomKind.CHANNEL, name="Lot", territory=places["lot"]))
+    pma = Room.objects.create(kind=RoomKind.CHANNEL, name="PMA", territory=places["pma"])
+    RoomMember.objects.create(room=pma, user=users["group_owner"])  # a chosen poster
+    rooms.append(pma)
+    for room in rooms:
+        Message.objects.create(
+            room=room, seq=1, rev=1, author=users["group_owner"], client_id="x", body="b"
+        )
+
+
 @pytest.fixture
 def world():
     """Users of every kind, and objects of every registered twin's model around them."""
@@ -84,7 +104,10 @@ def world():
     )
     public = GroupFactory(visibility=Visibility.PUBLIC, territory=places["gourdon"])
     no_modules = GroupFactory(
-        visibility=Visibility.NETWORK, forum_enabled=False, calendar_enabled=False
+        visibility=Visibility.NETWORK,
+        forum_enabled=False,
+        calendar_enabled=False,
+        chat_enabled=False,
     )
     for role, (status, membership_role) in {
         "requested": (MembershipStatus.REQUESTED, MembershipRole.MEMBER),
@@ -103,6 +126,8 @@ def world():
         calendar_for_workspace(workspace)
     for user in (users["network_member"], users["group_owner"]):
         calendar_for_workspace(user.personal_workspace)
+
+    chat_rooms_of(users, places, (secret, archived, public, no_modules))
 
     published = PlaceFactory(territory=places["montbeliard"])
     draft_here = PlaceFactory(territory=places["montbeliard"], is_published=False)

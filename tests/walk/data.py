@@ -266,6 +266,23 @@ class Demo:
     def share_link(self) -> ShareLink:
         return ShareLink.objects.filter(folder=self.folder).earliest("pk")
 
+    # --- chat -------------------------------------------------------------------------------
+    @cached_property
+    def chat_room(self):
+        from extranet.chat.models import Room
+
+        return Room.objects.get(kind="group", workspace=self.group)
+
+    @cached_property
+    def chat_message(self):
+        return self.chat_room.messages.earliest("seq")
+
+    @cached_property
+    def chat_attachment(self):
+        from extranet.chat.models import Attachment
+
+        return Attachment.objects.filter(message__room=self.chat_room).earliest("pk")
+
     # --- Wagtail ----------------------------------------------------------------------------
     @cached_property
     def document(self) -> Any:
@@ -326,12 +343,39 @@ def _complete(d: Demo) -> None:
     folder_create(actor=d.facilitator, workspace=d.group, parent=folder, name="Supports")
     _upload(d, folder, "programme.csv")
     share_link_create(actor=d.facilitator, item=folder)
+    # The group's chat room, a message with that file attached, a reply with a reaction.
+    _chat(d, d.facilitator, "walk", files=[d.file.pk])
+    chat_direct_start(actor=d.facilitator, people=[d.colleague])  # unnamed: named after people
     internal = Collection.get_first_root_node().add_child(name="Documents internes")
     CollectionViewRestriction.objects.create(
         collection=internal,
         restriction_type=CollectionViewRestriction.PASSWORD,
         password="interne",
     )
+
+
+def chat_direct_start(**kwargs):
+    from extranet.chat import services as chat
+
+    return chat.direct_start(**kwargs)
+
+
+def _chat(d: Demo, author: User, key: str, files=()) -> None:
+    from extranet.chat import services as chat
+
+    room = chat.group_room(workspace=d.group)
+    first, _created = chat.message_post(
+        actor=author,
+        room=room,
+        body=f"Bonjour @{author.handle} **{key}**",
+        client_id=key,
+        file_ids=files,
+    )
+    reply, _created = chat.message_post(
+        actor=author, room=room, body="Réponse", client_id=f"{key}-r", reply_to=first.seq
+    )
+    chat.reaction_toggle(actor=author, message=reply, emoji="👍")
+    chat.direct_start(actor=author, people=[d.colleague, d.coordinator], name=f"Direct {key}")
 
 
 def _upload(d: Demo, folder: Folder | None, name: str) -> None:
@@ -395,6 +439,7 @@ def grow(d: Demo, n: int) -> None:
     _grow_directory(d, people, n, batch)
     _grow_public_site(n, batch)
     _grow_files(d, n, batch)
+    _grow_chat(d, people, batch)
     _grow_network(d, people, batch)
     for i in range(n):
         invitation_create(
@@ -406,6 +451,18 @@ def grow(d: Demo, n: int) -> None:
         actor=people[0],
         target=d.post,
     )
+
+
+def _grow_chat(d: Demo, people: list[User], batch: int) -> None:
+    """Messages in the group's room, and a conversation of each newcomer with the
+    facilitator (whose list of rooms grows)."""
+    from extranet.chat import services as chat
+
+    for i, person in enumerate(people):
+        if i % 3 == 0:  # their membership is only requested: not in the room
+            continue
+        _chat(d, person, f"g{batch}-{i}")
+        chat.direct_start(actor=person, people=[d.facilitator])
 
 
 def _grow_forum(d: Demo, people: list[User], n: int, batch: int, now) -> None:

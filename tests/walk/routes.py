@@ -100,6 +100,10 @@ ARGUMENTS: dict[tuple[str, str], Argument] = {
     ("partage", "token"): lambda d: d.share_link.token,
     ("dossiers", "folder_pk"): lambda d: d.subfolder.pk,
     ("fichiers", "file_pk"): lambda d: d.file.pk,
+    # chat
+    ("discussions", "pk"): lambda d: d.chat_room.pk,
+    ("messages", "seq"): lambda d: d.chat_message.seq,
+    ("fichiers-joints", "pk"): lambda d: d.chat_attachment.pk,
     # desktop and network of colleagues
     ("widgets", "key"): lambda d: "groups.activity",
     ("favoris", "pk"): lambda d: d.bookmark.pk,

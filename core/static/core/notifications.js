@@ -1,5 +1,9 @@
-// Live notifications: keeps the header counter up to date and announces new notifications
-// (polite live region). The server only says what changed; texts come translated from it.
+// The tab's one live socket (/ws/): notifications (header counter, polite announcements)
+// and the streams of modules, which plug in through window.MaillageLive:
+//   MaillageLive.subscribe("chat", { open: function (send) {...}, frame: function (f) {...} })
+// `open` runs after every (re)connection once the server said hello (subscribe and resume
+// there); `frame` gets every frame whose type starts with "chat.", and error frames.
+// Texts come translated from the server.
 // When the server closes the socket because the session has ended (4401), the page stops
 // reconnecting and offers to sign in again (its text is in the page, translated).
 (function () {
@@ -10,7 +14,26 @@
   if (!badge || !("WebSocket" in window)) return;
 
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-  var url = scheme + window.location.host + "/ws/notifications/";
+  var url = scheme + window.location.host + "/ws/";
+  var current = null;
+  var subscribers = {};
+  var queue = [];
+
+  function send(frame) {
+    if (current && current.readyState === WebSocket.OPEN && current.greeted) {
+      current.send(JSON.stringify(frame));
+    } else {
+      queue.push(frame);
+    }
+  }
+
+  window.MaillageLive = {
+    subscribe: function (stream, handlers) {
+      subscribers[stream] = handlers;
+      if (current && current.greeted && handlers.open) handlers.open(send);
+    },
+    send: send
+  };
   var lastSeq = null;
   var retry = 1000;
   // No signed-in session: stop, and offer to sign in again.
@@ -30,6 +53,15 @@
     count.textContent = n > 99 ? "99+" : String(n);
     badge.hidden = n === 0;
     document.dispatchEvent(new CustomEvent("maillage:unread", { detail: { unread: n } }));
+  }
+
+  function setStreamCount(stream, n) {
+    document.querySelectorAll('[data-live-stream="' + stream + '"] [data-nav-count]').forEach(
+      function (navBadge) {
+        navBadge.querySelector("[data-count]").textContent = n > 99 ? "99+" : String(n);
+        navBadge.hidden = n === 0;
+      }
+    );
   }
 
   function announce(item) {
@@ -62,6 +94,7 @@
   function connect() {
     var socket = new WebSocket(url);
     var greeted = false;
+    current = socket;
     socket.addEventListener("open", function () { retry = 1000; });
     socket.addEventListener("message", function (event) {
       var frame;
@@ -76,8 +109,22 @@
           lastSeq = frame.last_seq;
         }
         setCount(frame.unread);
+        socket.greeted = true;
         // (Re)connected: an open activity feed catches up on what it may have missed.
         document.dispatchEvent(new CustomEvent("maillage:feed", { detail: {} }));
+        // Header links fed by a stream ask it for their counter.
+        document.querySelectorAll("[data-live-stream]").forEach(function (link) {
+          socket.send(JSON.stringify({ type: link.getAttribute("data-live-stream") + ".subscribe" }));
+        });
+        Object.keys(subscribers).forEach(function (key) {
+          if (subscribers[key].open) subscribers[key].open(send);
+        });
+        queue.splice(0).forEach(send);
+      } else if (frame.type.indexOf(".") > 0) {
+        var stream = frame.type.split(".")[0];
+        if (typeof frame.unread_total === "number") setStreamCount(stream, frame.unread_total);
+        var handlers = subscribers[stream];
+        if (handlers && handlers.frame) handlers.frame(frame);
       } else if (frame.type === "resume") {
         // One page of what was missed; ask for the next while there is more.
         frame.notifications.slice(-ANNOUNCED_PER_PAGE).forEach(announce);
@@ -93,9 +140,14 @@
         document.dispatchEvent(new CustomEvent("maillage:feed", { detail: { id: frame.id } }));
       } else if (frame.type === "unread") {
         setCount(frame.unread);
-      } else if (frame.type === "error" && frame.code === "rate_limited") {
-        // Asked too fast (a long catch-up): take up again a little later.
-        window.setTimeout(function () { resume(socket); }, 5000);
+      } else if (frame.type === "error") {
+        if (frame.code === "rate_limited") {
+          // Asked too fast (a long catch-up): take up again a little later.
+          window.setTimeout(function () { resume(socket); }, 5000);
+        }
+        Object.keys(subscribers).forEach(function (key) {
+          if (subscribers[key].frame) subscribers[key].frame(frame);
+        });
       }
     });
     socket.addEventListener("close", function (event) {

@@ -1,0 +1,59 @@
+"""Two people chat in two browsers: one types (the other sees it), sends with Enter (the
+other sees the message, and the unread counter in the header on another page), the other
+replies to it (shown as a reply)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from core.workspaces.models import MembershipRole
+from extranet.chat import services
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD, GroupFactory, MembershipFactory, UserFactory
+
+
+def test_two_people_chat_with_typing_unread_and_reply(new_page):
+    alice = UserFactory(email="alice@exemple.fr", display_name="Alice Martin")
+    bob = UserFactory(email="bob@exemple.fr", display_name="Bob Durand")
+    group = GroupFactory(name="Atelier vidéo")
+    MembershipFactory(workspace=group, user=alice, role=MembershipRole.OWNER)
+    MembershipFactory(workspace=group, user=bob)
+    room = services.group_room(workspace=group)
+
+    a = new_page()
+    sign_in(a, "alice@exemple.fr", PASSWORD)
+    b = new_page()
+    sign_in(b, "bob@exemple.fr", PASSWORD)
+
+    # Bob is elsewhere: the header counts what arrives.
+    b.goto("/espace/")
+    a.goto(room.get_absolute_url())
+    composer = a.get_by_label("Message", exact=True)
+    composer.fill("Qui vient jeudi ?")
+    composer.press("Enter")
+    expect(a.locator(".chat-message", has_text="Qui vient jeudi ?")).to_be_visible()
+    chat_link = b.get_by_role("link", name="Messagerie")
+    expect(chat_link.locator("[data-nav-count] [data-count]")).to_have_text("1")
+    expect(chat_link).to_have_accessible_name("Messagerie 1 non lues")
+
+    # Bob opens the room: the message is there; Alice sees him typing.
+    b.goto(room.get_absolute_url())
+    message = b.locator(".chat-message", has_text="Qui vient jeudi ?")
+    expect(message).to_be_visible()
+    b.wait_for_timeout(500)  # connected
+    reply_box = b.get_by_label("Message", exact=True)
+    message.get_by_role("button", name="Répondre").click()
+    expect(b.get_by_text("Réponse à Alice Martin")).to_be_visible()
+    reply_box.press_sequentially("Moi !")
+    expect(a.get_by_text("Bob Durand écrit…")).to_be_visible()
+    reply_box.press("Shift+Enter")
+    reply_box.press_sequentially("Avec la caméra.")
+    reply_box.press("Enter")
+
+    reply = a.locator(".chat-message", has_text="Avec la caméra.")
+    expect(reply).to_be_visible()
+    expect(reply.locator(".chat-reply")).to_contain_text("En réponse à Alice Martin")
+    expect(reply.locator(".chat-body")).to_contain_text("Moi !")
+    # Announced politely to screen readers.
+    expect(a.locator("[data-chat-announce]")).to_have_text("Nouveau message de Bob Durand")
+    expect(b.get_by_label("Message", exact=True)).to_have_value("")
