@@ -22,7 +22,15 @@ from django.db.models.functions import Coalesce
 from core.accounts.models import User
 from core.markdown import excerpt
 from core.permissions import can
-from extranet.chat.models import Attachment, Message, Reaction, ReadMark, Room, RoomKind
+from extranet.chat.models import (
+    Attachment,
+    Message,
+    Reaction,
+    ReadMark,
+    Room,
+    RoomKind,
+    RoomMember,
+)
 from extranet.chat.permissions import messages_visible_to, rooms_visible_to
 
 # Messages per page of history (scrolling up) and per answer of a resume.
@@ -187,3 +195,22 @@ def room_people(room: Room) -> list[User]:
 def visible_room(user: User, pk: int) -> Room | None:
     room = Room.objects.select_related("workspace", "territory").filter(pk=pk).first()
     return room if room is not None and can(user, "view", room) else None
+
+
+def direct_room_between(one: User, other: User) -> Room | None:
+    """The one-to-one conversation of these two people, if they have one."""
+    return (
+        Room.objects.filter(kind=RoomKind.DIRECT, members__user=one)
+        .filter(members__user=other)
+        .filter(pk__in=_rooms_with_member_count(2))
+        .first()
+    )
+
+
+def _rooms_with_member_count(count: int):
+    return (
+        RoomMember.objects.values("room_id")
+        .annotate(n=Count("pk"))
+        .filter(n=count)
+        .values("room_id")
+    )

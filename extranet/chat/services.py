@@ -96,13 +96,8 @@ def direct_start(*, actor: User, people: Iterable[User], name: str = "") -> Room
         )
     name = _clean_name(name)
     if len(others) == 1:
-        (other,) = others
-        existing = (
-            Room.objects.filter(kind=RoomKind.DIRECT, members__user=actor)
-            .filter(members__user_id=other)
-            .filter(pk__in=_rooms_with_member_count(2))
-            .first()
-        )
+        (other,) = others.values()
+        existing = selectors.direct_room_between(actor, other)
         if existing is not None:
             return existing
     room = Room.objects.create(kind=RoomKind.DIRECT, name=name, created_by=actor)
@@ -113,17 +108,6 @@ def direct_start(*, actor: User, people: Iterable[User], name: str = "") -> Room
         _joined(pk, room)
     forget_chat_memberships(actor)
     return room
-
-
-def _rooms_with_member_count(count: int):
-    from django.db.models import Count
-
-    return (
-        RoomMember.objects.values("room_id")
-        .annotate(n=Count("pk"))
-        .filter(n=count)
-        .values("room_id")
-    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "chat"
 urlpatterns = [
     path("", views.index, name="index"),
     path("nouvelle/", views.direct_new, name="direct_new"),
+    path("avec/<int:user_pk>/", views.direct_with, name="direct"),
     path("canaux/nouveau/", views.channel_new, name="channel_new"),
     path("groupes/<slug:slug>/", views.workspace_room, name="workspace"),
     path("<int:pk>/", views.room, name="room"),

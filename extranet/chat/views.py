@@ -164,6 +164,30 @@ def direct_new(request: HttpRequest) -> HttpResponse:
     return redirect(room)
 
 
+def direct_with(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """« Send a message » from a colleague's profile or « Who can help me? »: the
+    conversation with that person if there is one, else a button that starts it (a GET
+    never creates anything). Someone one may not see answers 404."""
+    _signed_in(request)
+    if not can(request.user, "start_chat"):
+        raise PermissionDenied
+    person = get_object_or_deny(request, User.objects.filter(is_active=True), "view", pk=user_pk)
+    if person.pk == request.user.pk:
+        return redirect("chat:index")
+    existing = selectors.direct_room_between(request.user, person)
+    if existing is not None:
+        return redirect(existing)
+    if request.method == "POST":
+        try:
+            room = services.direct_start(actor=request.user, people=[person])
+        except ValidationError as error:
+            for text in error.messages:
+                flash.error(request, text)
+            return redirect("chat:index")
+        return redirect(room)
+    return render(request, "chat/direct_with.html", {**_sidebar(request), "person": person})
+
+
 def channel_new(request: HttpRequest) -> HttpResponse:
     _signed_in(request)
     if not can(request.user, "create_chat_channel"):

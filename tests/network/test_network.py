@@ -216,7 +216,8 @@ def test_a_profile_shows_places_groups_in_common_and_the_follow_button(client):
     assert "EPN des Graviers" in page
     assert "Groupe partagé" in page
     assert reverse("network:follow_person", args=[person.pk]) in page
-    assert "Send a message" not in page and "Envoyer un message" not in page  # no chat module
+    # The chat module is installed: the profile offers to write to the person.
+    assert f'href="{reverse("chat:direct", args=[person.pk])}">Envoyer un message</a>' in page
     other = UserFactory()
     client.force_login(other)
     page = client.get(reverse("accounts:profile", args=[person.pk])).content.decode()

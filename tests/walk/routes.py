@@ -104,6 +104,7 @@ ARGUMENTS: dict[tuple[str, str], Argument] = {
     ("discussions", "pk"): lambda d: d.chat_room.pk,
     ("messages", "seq"): lambda d: d.chat_message.seq,
     ("fichiers-joints", "pk"): lambda d: d.chat_attachment.pk,
+    ("avec", "user_pk"): lambda d: d.coordinator.pk,
     # desktop and network of colleagues
     ("widgets", "key"): lambda d: "groups.activity",
     ("favoris", "pk"): lambda d: d.bookmark.pk,
