@@ -18,6 +18,7 @@ from core.accounts.models import User
 from core.notifications.models import Verb
 from core.notifications.services import notification_create, notifications_create
 from core.permissions import can, forget_cached_permissions, require
+from core.realtime import broadcast_on_commit
 from core.territories.models import Territory
 from core.workspaces.models import (
     JoinPolicy,
@@ -32,6 +33,16 @@ from core.workspaces.models import (
 
 # Words used by the group URLs themselves (core/workspaces/urls.py).
 RESERVED_SLUGS = {"nouveau", "adhesions"}
+
+
+def access_group(workspace_id: int) -> str:
+    """The live sockets that read or write a workspace's content (a co-edited document…):
+    told at once when who may do so changes, they check their right again."""
+    return f"workspace.{int(workspace_id)}.access"
+
+
+def _access_changed(group: Workspace) -> None:
+    broadcast_on_commit(access_group(group.pk), {"type": "workspace.access", "workspace": group.pk})
 
 
 def _unique_slug(name: str, *, prefix: str = "") -> str:
@@ -132,6 +143,7 @@ def group_update(
     _set_modules(group, modules)
     group.full_clean()
     group.save()
+    _access_changed(group)
     return group
 
 
@@ -139,6 +151,7 @@ def group_archive(*, actor: User, group: Workspace) -> Workspace:
     require(actor, "manage", group)
     group.archived_at = timezone.now()
     group.save(update_fields=["archived_at"])
+    _access_changed(group)
     return group
 
 
@@ -146,6 +159,7 @@ def group_unarchive(*, actor: User, group: Workspace) -> Workspace:
     require(actor, "unarchive", group)
     group.archived_at = None
     group.save(update_fields=["archived_at"])
+    _access_changed(group)
     return group
 
 
@@ -270,6 +284,7 @@ def membership_leave(*, user: User, group: Workspace) -> None:
     require(user, "leave", group)
     Membership.objects.filter(user=user, workspace=group).delete()
     forget_cached_permissions(user)
+    _access_changed(group)
 
 
 @transaction.atomic
@@ -278,6 +293,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     group = membership.workspace
     membership.delete()
     forget_cached_permissions(membership.user)
+    _access_changed(group)
     # The removed member may no longer see the group: the sentence keeps its name.
     notification_create(
         recipient=membership.user,
@@ -303,6 +319,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     forget_cached_permissions(membership.user)
+    _access_changed(group)
     if membership.user_id != actor.pk:
         notification_create(
             recipient=membership.user,

@@ -1,0 +1,389 @@
+"""The room of a co-edited document: y-websocket (sync and awareness) at
+/ws/documents/<pk>, one socket per open document, any number of processes.
+
+The room, as DESIGN.md's « Known pitfalls » lays it out:
+
+- the socket joins the document's channel-layer group *before* anything is read, so an
+  update committed meanwhile reaches it through the group;
+- a client's sync step 1 is answered to that client only, from the log in the database
+  (`services.document_state`): a client joining gets everything stored, whichever process
+  stored it; the server's own sync step 1 makes a reconnecting client send what it has and
+  the server lacks;
+- each non-empty update (sync step 2 or update) is checked (a Yjs v1 update, size limits,
+  the socket's right to write), committed to the log with the document's next sequence
+  number, then relayed to the other sockets (never back to the sender), and acknowledged to
+  a client that asked for it (`?ack=1`: what the editor's « saved » indicator shows);
+- awareness (carets, names, colours) is relayed to the others and never stored; when a
+  socket goes, its clients' awareness is cleared for the others;
+- the channel layer delivers at most once, so each socket notes the sequence numbers it
+  relayed and fetches from the log any it missed (a gap);
+- the log is compacted under the document's row lock when it grows long.
+
+Rights are checked on connection, at each change of the workspace's memberships or settings
+(`workspace.<id>.access` group), and every WEBSOCKET_RECHECK_SECONDS: a removed member's socket
+closes at once; a read-only socket (who may read the workspace but not contribute, or an
+archived group) is closed if it sends a change, whatever the page sends.
+
+Bad frames close the socket with a code and a translated reason (websocket close reasons are
+what a y-websocket client can show): 4400 malformed, 4401 not signed in, 4403 not allowed,
+4404 no such document (or not visible), 4410 trashed, 4413 too large, 4429 flooding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from core.accounts.selectors import session_user
+from core.permissions import can
+from core.realtime import TokenBucket, session_group
+from core.workspaces.services import access_group
+from extranet.documents import services, ydoc
+from extranet.documents.models import Document, Update
+
+logger = logging.getLogger(__name__)
+
+CLOSE_MALFORMED = 4400
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TRASHED = 4410
+CLOSE_TOO_LARGE = 4413
+CLOSE_FLOODING = 4429
+
+REASONS = {
+    CLOSE_MALFORMED: _("Malformed message."),
+    CLOSE_UNAUTHENTICATED: _("Please sign in again."),
+    CLOSE_FORBIDDEN: _("You may not change this document."),
+    CLOSE_NOT_FOUND: _("Document not found."),
+    CLOSE_TRASHED: _("This document is in the trash."),
+    CLOSE_TOO_LARGE: _("Change too large."),
+    CLOSE_FLOODING: _("Too many messages."),
+}
+DOCUMENT_FULL = _("The document is full.")
+# How long a gap in the relayed sequence may last before the log is read for it.
+GAP_WAIT_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Access:
+    workspace_id: int
+    may_write: bool
+
+
+class Refused(Exception):
+    def __init__(self, code: int, reason=None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.reason = reason
+
+
+def scope_language(scope: dict[str, Any]) -> str:
+    from core.notifications.consumers import scope_language as language
+
+    return language(scope)
+
+
+class DocumentConsumer(AsyncWebsocketConsumer):
+    document_id: int = 0
+    user_id: int | None = None
+    session_key: str | None = None
+    may_write: bool = False
+    joined: bool = False
+    wants_ack: bool = False
+    saved: int = 0  # sync frames of this socket committed (what `?ack=1` acknowledges)
+    floor: int = 0  # every sequence number up to it reached this socket
+    _recheck: asyncio.Task | None = None
+    _gap: asyncio.Task | None = None
+
+    # --- Connection ----------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.language = scope_language(self.scope)
+        self.document_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        self.above: set[int] = set()
+        self.awareness_clients: dict[int, int] = {}
+        self.background: set[asyncio.Task] = set()
+        user = self.scope.get("user")
+        session = self.scope.get("session")
+        if user is None or not user.is_authenticated or session is None or not session.session_key:
+            await self._refuse_at_handshake(CLOSE_UNAUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.session_key = session.session_key
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.wants_ack = query.get("ack") == ["1"]
+        self.bucket = TokenBucket(
+            rate=settings.DOCUMENTS_FRAMES_PER_SECOND, burst=settings.DOCUMENTS_FRAME_BURST
+        )
+        self.refused = 0
+        try:
+            access = await database_sync_to_async(self._access)()
+        except Refused as refused:
+            await self._refuse_at_handshake(refused.code)
+            return
+        self.may_write = access.may_write
+        self.workspace_id = access.workspace_id
+        self.room = f"document.{self.document_id}"
+        # Join first, read after: nothing committed in between is missed.
+        await self.channel_layer.group_add(self.room, self.channel_name)
+        await self.channel_layer.group_add(access_group(self.workspace_id), self.channel_name)
+        await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
+        self.joined = True
+        await self.accept()
+        state, seq = await database_sync_to_async(self._enter)()
+        self.floor = seq
+        await self.send(bytes_data=ydoc.sync_frame(ydoc.SYNC_STEP1, ydoc.state_vector(state)))
+        # Those already here say who they are (their carets): awareness is never stored.
+        await self.channel_layer.group_send(
+            self.room, {"type": "document.query_awareness", "sender": self.channel_name}
+        )
+        self._recheck = asyncio.create_task(self._recheck_periodically())
+
+    async def _refuse_at_handshake(self, code: int) -> None:
+        # Accepted then closed: a browser refused at the handshake sees only 1006 and cannot
+        # tell it from a network failure.
+        await self.accept()
+        await self._close(code)
+
+    async def disconnect(self, code: int) -> None:
+        for task in (self._recheck, self._gap):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if not self.joined:
+            return
+        if self.awareness_clients:
+            gone = ydoc.awareness_frame(ydoc.awareness_removal(self.awareness_clients))
+            await self._relay("document.awareness", gone)
+        await self.channel_layer.group_discard(self.room, self.channel_name)
+        await self.channel_layer.group_discard(access_group(self.workspace_id), self.channel_name)
+        await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
+        await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+        for task in list(self.background):
+            with contextlib.suppress(Exception):
+                await task
+
+    # --- Frames from the client ------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if not self.bucket.take():
+            self.refused += 1
+            if self.refused > settings.DOCUMENTS_FRAME_BURST:
+                await self._close(CLOSE_FLOODING)
+            return
+        self.refused = 0
+        if bytes_data is None:
+            await self._close(CLOSE_MALFORMED)
+            return
+        if len(bytes_data) > settings.DOCUMENTS_UPDATE_MAX_BYTES + 16:
+            await self._close(CLOSE_TOO_LARGE)
+            return
+        try:
+            frame = ydoc.parse_frame(bytes_data)
+            if frame.kind == ydoc.MESSAGE_SYNC:
+                if frame.sync == ydoc.SYNC_STEP1:
+                    await self._answer_step1(frame.payload)
+                else:
+                    await self._take_update(frame.payload)
+            elif frame.kind == ydoc.MESSAGE_AWARENESS:
+                clients = ydoc.awareness_clients(frame.payload)
+                self.awareness_clients.update(clients)
+                await self._relay("document.awareness", bytes_data)
+            # MESSAGE_QUERY_AWARENESS: the server keeps no awareness to answer with.
+        except ydoc.FrameError:
+            await self._close(CLOSE_MALFORMED)
+        except Refused as refused:
+            await self._close(refused.code, refused.reason)
+
+    async def _answer_step1(self, vector: bytes) -> None:
+        state, seq = await database_sync_to_async(self._state)()
+        # Sent to this client only; everything up to `seq` has now reached it.
+        await self.send(bytes_data=ydoc.sync_frame(ydoc.SYNC_STEP2, ydoc.diff(state, vector)))
+        self._mark_upto(seq)
+
+    async def _take_update(self, update: bytes) -> None:
+        if update == ydoc.EMPTY_UPDATE or not update:
+            await self._acknowledge()
+            return
+        if not self.may_write:
+            raise Refused(CLOSE_FORBIDDEN)
+        if len(update) > settings.DOCUMENTS_UPDATE_MAX_BYTES:
+            raise Refused(CLOSE_TOO_LARGE)
+        ydoc.check_update(update)
+        try:
+            stored = await database_sync_to_async(services.update_store)(
+                document_id=self.document_id, author_id=self.user_id, data=update
+            )
+        except services.DocumentFull:
+            raise Refused(CLOSE_TOO_LARGE, DOCUMENT_FULL) from None
+        # Committed: now the others may hear of it, and the client may be told it is saved.
+        self._mark(stored.seq)
+        await self.channel_layer.group_send(
+            self.room,
+            {
+                "type": "document.update",
+                "data": update,
+                "seq": stored.seq,
+                "sender": self.channel_name,
+            },
+        )
+        await self._acknowledge()
+        if stored.compact:
+            self._in_background(services.document_compact, document_id=self.document_id)
+        if stored.snapshot:
+            self._in_background(services.snapshot_take, document_id=self.document_id)
+
+    async def _acknowledge(self) -> None:
+        self.saved += 1
+        if self.wants_ack:
+            await self.send(bytes_data=ydoc.saved_frame(self.saved))
+
+    async def _relay(self, kind: str, frame: bytes) -> None:
+        await self.channel_layer.group_send(
+            self.room, {"type": kind, "frame": frame, "sender": self.channel_name}
+        )
+
+    def _in_background(self, func, **kwargs) -> None:
+        task = asyncio.create_task(database_sync_to_async(func)(**kwargs))
+        self.background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("documents: background work failed", exc_info=task.exception())
+
+    # --- Events from the channel layer -----------------------------------------------------
+
+    async def document_update(self, event: dict[str, Any]) -> None:
+        seq = event["seq"]
+        if event["sender"] != self.channel_name and seq not in self.above and seq > self.floor:
+            await self.send(bytes_data=ydoc.sync_frame(ydoc.SYNC_UPDATE, event["data"]))
+        self._mark(seq)
+
+    async def document_awareness(self, event: dict[str, Any]) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send(bytes_data=event["frame"])
+
+    async def document_query_awareness(self, event: dict[str, Any]) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send(bytes_data=bytes([ydoc.MESSAGE_QUERY_AWARENESS]))
+
+    async def document_closed(self, event: dict[str, Any]) -> None:
+        await self._close(event.get("code", CLOSE_NOT_FOUND))
+
+    async def workspace_access(self, event: dict[str, Any]) -> None:
+        await self._check_again()
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        await self._close(CLOSE_UNAUTHENTICATED)
+
+    # --- Sequence numbers: relayed at most once, so gaps are read from the log ------------
+
+    def _mark(self, seq: int) -> None:
+        if seq <= self.floor:
+            return
+        self.above.add(seq)
+        while self.floor + 1 in self.above:
+            self.floor += 1
+            self.above.discard(self.floor)
+        if self.above and self._gap is None:
+            self._gap = asyncio.create_task(self._fill_gap())
+
+    def _mark_upto(self, seq: int) -> None:
+        if seq > self.floor:
+            self.floor = seq
+            self.above = {s for s in self.above if s > seq}
+            self._mark(self.floor)
+
+    async def _fill_gap(self) -> None:
+        try:
+            await asyncio.sleep(GAP_WAIT_SECONDS)
+            if not self.above:
+                return
+            missing_from = self.floor + 1
+            rows, top = await database_sync_to_async(self._rows_from)(missing_from)
+            for seq, data, merged in rows:
+                # A row is sent if it is one this socket missed, or a merge of several.
+                if seq not in self.above or merged > 1:
+                    await self.send(bytes_data=ydoc.sync_frame(ydoc.SYNC_UPDATE, data))
+            self._gap = None
+            self._mark_upto(top)
+        finally:
+            self._gap = None
+
+    # --- Rights ------------------------------------------------------------------------------
+
+    async def _check_again(self) -> None:
+        try:
+            access = await database_sync_to_async(self._access)()
+        except Refused as refused:
+            await self._close(refused.code)
+            return
+        if self.may_write and not access.may_write:
+            # The page reconnects and opens read-only (archived group, role taken away).
+            await self._close(CLOSE_FORBIDDEN)
+            return
+        self.may_write = access.may_write
+
+    async def _recheck_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
+            await self._check_again()
+            await database_sync_to_async(services.presence_refresh)(channel_name=self.channel_name)
+
+    async def _close(self, code: int, reason=None) -> None:
+        with translation.override(self.language):
+            text = str(reason or REASONS.get(code, ""))
+        # A close reason has at most 123 bytes.
+        encoded = text.encode()[:123]
+        await self.close(code=code, reason=encoded.decode(errors="ignore"))
+
+    # --- In the database thread -------------------------------------------------------------
+
+    def _access(self) -> Access:
+        user = session_user(self.session_key, self.user_id)
+        if user is None:
+            raise Refused(CLOSE_UNAUTHENTICATED)
+        document = Document.objects.select_related("workspace").filter(pk=self.document_id).first()
+        if document is None or not can(user, "view", document):
+            raise Refused(CLOSE_NOT_FOUND)
+        if document.trashed_at is not None:
+            raise Refused(CLOSE_TRASHED)
+        return Access(document.workspace_id, can(user, "change", document))
+
+    def _enter(self) -> tuple[bytes, int]:
+        services.presence_enter(
+            document_id=self.document_id, user_id=self.user_id, channel_name=self.channel_name
+        )
+        return self._state()
+
+    def _state(self) -> tuple[bytes, int]:
+        rows = list(
+            Update.objects.filter(document_id=self.document_id)
+            .order_by("seq")
+            .values_list("seq", "data")
+        )
+        seq = rows[-1][0] if rows else 0
+        return ydoc.merge(bytes(data) for _seq, data in rows), seq
+
+    def _rows_from(self, seq: int) -> tuple[list[tuple[int, bytes, int]], int]:
+        rows = [
+            (s, bytes(data), merged)
+            for s, data, merged in Update.objects.filter(document_id=self.document_id, seq__gte=seq)
+            .order_by("seq")
+            .values_list("seq", "data", "merged")
+        ]
+        return rows, (rows[-1][0] if rows else seq - 1)

@@ -1,0 +1,318 @@
+"""Writes of the documents module.
+
+The live path (the room, `consumers.py`) calls `update_store` for each update a client
+sends: validated, size-checked and committed with the document's next sequence number
+before anyone else hears of it. Restores and imports write their change the same way, then
+broadcast it to the document's sockets after commit, so everyone connected converges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.accounts.models import User
+from core.permissions import require
+from core.realtime import broadcast_on_commit
+from core.workspaces.models import Workspace
+from extranet.documents import ydoc
+from extranet.documents.models import Authorship, Document, Presence, Update, Version, VersionKind
+
+TITLE_MAX = 200
+
+
+class DocumentFull(Exception):
+    """The document's log would pass DOCUMENTS_MAX_BYTES."""
+
+
+def _title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("Give the document a title.")})
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            {"title": _("A title has at most %(n)d characters.") % {"n": TITLE_MAX}}
+        )
+    return title
+
+
+@transaction.atomic
+def document_create(
+    *, actor: User, workspace: Workspace, title: str, state: bytes | None = None
+) -> Document:
+    """A new document, empty or holding `state` (a v1 update: a duplicate, an import)."""
+    require(actor, "write_documents", workspace)
+    document = Document(
+        workspace=workspace, title=_title(title), created_by=actor, last_edited_by=actor
+    )
+    document.save()
+    if state and state != ydoc.EMPTY_UPDATE:
+        if len(state) > settings.DOCUMENTS_MAX_BYTES:
+            raise ValidationError(_("This content is larger than a document may be."))
+        _append(document, state, actor)
+        document.text = ydoc.plain_text(state)
+        document.text_seq = document.seq
+        document.save(update_fields=["seq", "size_bytes", "text", "text_seq"])
+    return document
+
+
+def document_rename(*, actor: User, document: Document, title: str) -> Document:
+    require(actor, "change", document)
+    document.title = _title(title)
+    document.save(update_fields=["title"])
+    return document
+
+
+def document_duplicate(*, actor: User, document: Document, title: str = "") -> Document:
+    require(actor, "view", document)
+    state = document_state(document)
+    return document_create(
+        actor=actor,
+        workspace=document.workspace,
+        title=title or _("Copy of %(title)s") % {"title": document.title},
+        state=state,
+    )
+
+
+@transaction.atomic
+def document_trash(*, actor: User, document: Document) -> None:
+    require(actor, "change", document)
+    document.trashed_at = timezone.now()
+    document.trashed_by = actor
+    document.save(update_fields=["trashed_at", "trashed_by"])
+    # Its sockets close: a trashed document is not edited.
+    broadcast_on_commit(document.room, {"type": "document.closed", "code": 4410})
+
+
+def document_restore(*, actor: User, document: Document) -> Document:
+    require(actor, "change", document)
+    document.trashed_at = None
+    document.trashed_by = None
+    document.save(update_fields=["trashed_at", "trashed_by"])
+    return document
+
+
+# --- The update log ---------------------------------------------------------------------------
+
+
+def _append(document: Document, data: bytes, author: User | None, merged: int = 1) -> int:
+    """Log `data` with the document's next sequence number (the caller holds its row)."""
+    document.seq += 1
+    document.size_bytes += len(data)
+    Update.objects.create(
+        document=document, seq=document.seq, data=data, author=author, merged=merged
+    )
+    return document.seq
+
+
+@dataclass(frozen=True)
+class Stored:
+    seq: int
+    compact: bool  # the log is long enough to be compacted
+    snapshot: bool  # a stretch of editing is long enough for an automatic snapshot
+
+
+def update_store(*, document_id: int, author_id: int, data: bytes) -> Stored:
+    """Commit one client update (already checked as a v1 update). Raises DocumentFull.
+
+    The caller has checked the socket's right to write; the document's row is locked for the
+    sequence number, so concurrent writers, in any process, queue here.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.size_bytes + len(data) > settings.DOCUMENTS_MAX_BYTES:
+            raise DocumentFull
+        seq = _append(document, data, None)
+        Update.objects.filter(document=document, seq=seq).update(author_id=author_id)
+        if document.activity_since is None:
+            document.activity_since = now
+        document.last_edited_at = now
+        document.last_edited_by_id = author_id
+        document.save(
+            update_fields=[
+                "seq",
+                "size_bytes",
+                "last_edited_at",
+                "last_edited_by",
+                "activity_since",
+            ]
+        )
+        _note_author(document_id, author_id, seq, len(data), now)
+        pending = seq - Update.objects.filter(document=document).order_by("seq").first().seq
+    return Stored(
+        seq=seq,
+        compact=pending >= settings.DOCUMENTS_COMPACT_EVERY,
+        snapshot=now - document.activity_since
+        >= timedelta(seconds=settings.DOCUMENTS_SNAPSHOT_SECONDS),
+    )
+
+
+def _note_author(document_id: int, author_id: int, seq: int, nbytes: int, now) -> None:
+    last = Authorship.objects.filter(document_id=document_id).order_by("-last_seq").first()
+    if last and last.author_id == author_id and now - last.started_at < timedelta(minutes=1):
+        Authorship.objects.filter(pk=last.pk).update(
+            last_seq=seq, updates=F("updates") + 1, bytes=F("bytes") + nbytes
+        )
+    else:
+        Authorship.objects.create(
+            document_id=document_id,
+            author_id=author_id,
+            first_seq=seq,
+            last_seq=seq,
+            updates=1,
+            bytes=nbytes,
+            started_at=now,
+        )
+
+
+def document_state(document: Document | int) -> bytes:
+    """The whole content: the merge of the log (one v1 update)."""
+    document_id = document if isinstance(document, int) else document.pk
+    rows = (
+        Update.objects.filter(document_id=document_id)
+        .order_by("seq")
+        .values_list("data", flat=True)
+    )
+    return ydoc.merge(bytes(row) for row in rows)
+
+
+def document_compact(*, document_id: int) -> int:
+    """Merge the whole log into one row, under the document's row lock; refresh the text.
+    Returns how many rows were merged. Updates logged meanwhile wait for the lock, and keep
+    their later sequence numbers."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        rows = list(Update.objects.filter(document=document).order_by("seq"))
+        if len(rows) < 2:
+            return 0
+        state = ydoc.merge(bytes(row.data) for row in rows)
+        last = rows[-1]
+        Update.objects.filter(document=document, seq__lt=last.seq).delete()
+        last.data = state
+        last.author = None
+        last.merged = sum(row.merged for row in rows)
+        last.save(update_fields=["data", "author", "merged"])
+        document.size_bytes = len(state)
+        document.text = ydoc.plain_text(state)
+        document.text_seq = last.seq
+        document.save(update_fields=["size_bytes", "text", "text_seq"])
+    return len(rows)
+
+
+def text_refresh(*, document_id: int) -> None:
+    """Bring the plain text up to the log (after a stretch of editing)."""
+    document = Document.objects.get(pk=document_id)
+    if document.text_seq >= document.seq:
+        return
+    state = document_state(document_id)
+    Document.objects.filter(pk=document_id, text_seq__lt=document.seq).update(
+        text=ydoc.plain_text(state), text_seq=document.seq
+    )
+
+
+# --- Versions ---------------------------------------------------------------------------------
+
+
+def _version(document: Document, kind: str, actor: User | None, name: str = "") -> Version:
+    state = document_state(document)
+    version = Version.objects.create(
+        document=document,
+        kind=kind,
+        name=name,
+        seq=document.seq,
+        state=state,
+        text=ydoc.plain_text(state),
+        created_by=actor,
+    )
+    return version
+
+
+def snapshot_take(*, document_id: int) -> Version | None:
+    """An automatic snapshot at the end of a stretch of editing (unless nothing changed)."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.activity_since is None:
+            return None
+        document.activity_since = None
+        document.save(update_fields=["activity_since"])
+        latest = document.versions.first()
+        if latest is not None and latest.seq == document.seq:
+            return None
+        version = _version(document, VersionKind.AUTOMATIC, None)
+        Document.objects.filter(pk=document_id).update(text=version.text, text_seq=version.seq)
+        return version
+
+
+def version_name(*, actor: User, document: Document, name: str) -> Version:
+    require(actor, "change", document)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Give the version a name.")})
+    if len(name) > TITLE_MAX:
+        raise ValidationError(
+            {"name": _("A name has at most %(n)d characters.") % {"n": TITLE_MAX}}
+        )
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        return _version(document, VersionKind.NAMED, actor, name)
+
+
+def version_restore(*, actor: User, version: Version) -> int:
+    """Make the document hold the version's content again, as a new change: stored in the
+    log like any edit and sent to everyone connected, so all converge on it."""
+    require(actor, "change", version.document)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=version.document_id)
+        current = document_state(document)
+        doc = ydoc.load(current)
+        before = doc.get_state()
+        ydoc.set_content(doc, ydoc.tree(bytes(version.state)))
+        change = doc.get_update(before)
+        if document.size_bytes + len(change) > settings.DOCUMENTS_MAX_BYTES:
+            raise ValidationError(_("The document is full: it cannot take this restore."))
+        seq = _append(document, change, actor)
+        document.last_edited_at = timezone.now()
+        document.last_edited_by = actor
+        document.text = version.text
+        document.text_seq = seq
+        document.save(
+            update_fields=[
+                "seq",
+                "size_bytes",
+                "last_edited_at",
+                "last_edited_by",
+                "text",
+                "text_seq",
+            ]
+        )
+        _note_author(document.pk, actor.pk, seq, len(change), timezone.now())
+        broadcast_on_commit(
+            document.room, {"type": "document.update", "data": change, "seq": seq, "sender": ""}
+        )
+    return seq
+
+
+# --- Presence ---------------------------------------------------------------------------------
+
+
+def presence_enter(*, document_id: int, user_id: int, channel_name: str) -> None:
+    Presence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"document_id": document_id, "user_id": user_id, "seen_at": timezone.now()},
+    )
+
+
+def presence_refresh(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+
+
+def presence_leave(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).delete()
