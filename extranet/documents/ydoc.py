@@ -256,3 +256,10 @@ def state_from_tree(nodes: list[Node]) -> bytes:
     doc = pycrdt.Doc()
     set_content(doc, nodes)
     return doc.get_update()
+
+
+def html_tree(html: str) -> list[Node]:
+    """The editor's tree of an HTML fragment (imports, tests)."""
+    from extranet.documents.convert import html_to_tree
+
+    return html_to_tree(html)
