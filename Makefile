@@ -68,7 +68,7 @@ tests/browser/node_modules/.installed: $(VENV)/.run-installed tests/browser/pack
 test-browser: $(VENV)/.test-installed frontend/dist/.built tests/browser/node_modules/.installed
 	$(BIN)/pytest -m browser tests/browser
 
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed tests/documents/node/node_modules/.installed
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.test-installed
@@ -93,4 +93,4 @@ lock:
 	/tmp/maillage-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(CONSTRAINTS)
 
 clean:
-	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist tests/browser/node_modules
+	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist tests/browser/node_modules tests/documents/node/node_modules

@@ -155,7 +155,7 @@ def test_matrix_of_the_socket():
     """Each person's socket: closed when they may not read (4404, 4401 for the anonymous);
     readers load the content but their change closes the socket (4403) and is not stored;
     writers' changes are stored."""
-    people, spaces, documents = build_world()
+    people, _spaces, documents = build_world()
 
     async def attempt(document, user):
         client = await open_client(document, user, sync=False)
