@@ -119,7 +119,6 @@ def test_clients_spread_over_two_processes_converge(world, servers):
 
 def test_a_reader_cannot_change_the_document(world, servers):
     server = servers(PORTS[0])
-    services.document_create  # the document starts empty
     result = run_clients(
         {
             "mode": "write",
