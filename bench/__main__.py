@@ -10,9 +10,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import files, forum, nearest, notifications, pages
+from bench import documents, files, forum, nearest, notifications, pages
 
-BENCHMARKS = [notifications, nearest, forum, files, pages]
+BENCHMARKS = [notifications, nearest, forum, files, pages, documents]
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
 

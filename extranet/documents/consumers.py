@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -73,6 +74,61 @@ REASONS = {
 DOCUMENT_FULL = _("The document is full.")
 # How long a gap in the relayed sequence may last before the log is read for it.
 GAP_WAIT_SECONDS = 1.0
+
+
+class GroupCommit:
+    """The updates of a document waiting for the next transaction, in this process.
+
+    Each update must be committed before it is relayed or acknowledged; committing each on
+    its own would make a busy room wait on one transaction after the other. So the updates
+    that arrive while a transaction runs go, all together, into the next one
+    (`services.updates_store`), and each socket hears of its own as soon as that commits.
+    A socket sends its next update only after its previous one is stored: its order holds.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[int, list[tuple[int, bytes, asyncio.Future]]] = {}
+        self.running: dict[int, asyncio.Task] = {}
+
+    async def store(self, document_id: int, author_id: int, data: bytes):
+        future = asyncio.get_running_loop().create_future()
+        self.pending.setdefault(document_id, []).append((author_id, data, future))
+        if document_id not in self.running:
+            self.running[document_id] = asyncio.create_task(self._drain(document_id))
+        return await future
+
+    async def _drain(self, document_id: int) -> None:
+        try:
+            while self.pending.get(document_id):
+                batch = self.pending.pop(document_id)
+                try:
+                    results = await database_sync_to_async(services.updates_store)(
+                        document_id=document_id, items=[(a, d) for a, d, _f in batch]
+                    )
+                except Exception as error:
+                    for _a, _d, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    continue
+                for (_a, _d, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self.running.pop(document_id, None)
+
+
+# One per event loop (daphne has one; each test has its own).
+_commits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommit] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def group_commit() -> GroupCommit:
+    loop = asyncio.get_running_loop()
+    found = _commits.get(loop)
+    if found is None:
+        found = _commits[loop] = GroupCommit()
+    return found
 
 
 @dataclass(frozen=True)
@@ -222,12 +278,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         if len(update) > settings.DOCUMENTS_UPDATE_MAX_BYTES:
             raise Refused(CLOSE_TOO_LARGE)
         ydoc.check_update(update)
-        try:
-            stored = await database_sync_to_async(services.update_store)(
-                document_id=self.document_id, author_id=self.user_id, data=update
-            )
-        except services.DocumentFull:
-            raise Refused(CLOSE_TOO_LARGE, DOCUMENT_FULL) from None
+        stored = await group_commit().store(self.document_id, self.user_id, update)
+        if stored is None:
+            raise Refused(CLOSE_TOO_LARGE, DOCUMENT_FULL)
         # Committed: now the others may hear of it, and the client may be told it is saved.
         self._mark(stored.seq)
         await self.channel_layer.group_send(

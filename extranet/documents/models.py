@@ -36,6 +36,8 @@ class Document(models.Model):
     seq = models.BigIntegerField(default=0)
     # The sequence number `text` reflects.
     text_seq = models.BigIntegerField(default=0)
+    # The log was last merged up to this sequence number (compaction).
+    compacted_seq = models.BigIntegerField(default=0)
     # Bytes the log holds (before compaction merges them): the per-document size limit.
     size_bytes = models.BigIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -99,8 +101,9 @@ class Update(models.Model):
 
 
 class Authorship(models.Model):
-    """Who wrote in a document during a minute: what "who wrote what between two versions"
-    reads, kept when compaction merges the updates themselves."""
+    """Who wrote in a document during a minute, written when compaction merges their
+    updates: with the log's rows not merged yet, what "who wrote what between two versions"
+    reads."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="authorships")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -6,11 +6,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 
+from core.accounts.models import User
 from core.workspaces.models import Workspace
-from extranet.documents.models import Authorship, Document, Presence, Version
+from extranet.documents.models import Authorship, Document, Presence, Update, Version
 from extranet.documents.permissions import documents_visible_to
 
 if TYPE_CHECKING:
@@ -59,22 +61,39 @@ def versions_of(document: Document) -> QuerySet[Version]:
 
 
 def authors_between(document: Document, after_seq: int, upto_seq: int) -> list[dict]:
-    """Who wrote in the document between two sequence numbers, with how much."""
-    rows = (
-        Authorship.objects.filter(
-            document=document, last_seq__gt=after_seq, first_seq__lte=upto_seq
-        )
-        .select_related("author")
-        .order_by("first_seq")
-    )
+    """Who wrote in the document between two sequence numbers, with how much: from the
+    log's rows not merged yet, and the authorship kept by compaction for the others."""
     people: dict[int, dict] = {}
-    for row in rows:
+
+    def add(author_id: int, updates: int, nbytes: int, when) -> None:
         entry = people.setdefault(
-            row.author_id, {"author": row.author, "updates": 0, "bytes": 0, "last": row.started_at}
+            author_id, {"author_id": author_id, "updates": 0, "bytes": 0, "last": when}
         )
-        entry["updates"] += row.updates
-        entry["bytes"] += row.bytes
-        entry["last"] = max(entry["last"], row.started_at)
+        entry["updates"] += updates
+        entry["bytes"] += nbytes
+        entry["last"] = max(entry["last"], when)
+
+    runs = Authorship.objects.filter(
+        document=document, last_seq__gt=after_seq, first_seq__lte=upto_seq
+    ).values_list("author_id", "updates", "bytes", "started_at")
+    for author_id, updates, nbytes, when in runs:
+        add(author_id, updates, nbytes, when)
+    rows = (
+        Update.objects.filter(
+            document=document,
+            seq__gt=after_seq,
+            seq__lte=upto_seq,
+            merged=1,
+            author__isnull=False,
+        )
+        .values("author_id")
+        .annotate(updates=Count("pk"), nbytes=Sum(Length("data")), last=Max("created_at"))
+    )
+    for row in rows:
+        add(row["author_id"], row["updates"], row["nbytes"] or 0, row["last"])
+    users = {u.pk: u for u in User.objects.filter(pk__in=list(people))}
+    for entry in people.values():
+        entry["author"] = users.get(entry["author_id"])
     return sorted(people.values(), key=lambda e: -e["bytes"])
 
 

@@ -14,7 +14,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,13 +101,11 @@ def document_restore(*, actor: User, document: Document) -> Document:
 # --- The update log ---------------------------------------------------------------------------
 
 
-def _append(document: Document, data: bytes, author: User | None, merged: int = 1) -> int:
+def _append(document: Document, data: bytes, author: User | None) -> int:
     """Log `data` with the document's next sequence number (the caller holds its row)."""
     document.seq += 1
     document.size_bytes += len(data)
-    Update.objects.create(
-        document=document, seq=document.seq, data=data, author=author, merged=merged
-    )
+    Update.objects.create(document=document, seq=document.seq, data=data, author=author)
     return document.seq
 
 
@@ -120,22 +117,51 @@ class Stored:
 
 
 def update_store(*, document_id: int, author_id: int, data: bytes) -> Stored:
-    """Commit one client update (already checked as a v1 update). Raises DocumentFull.
+    """Commit one client update (already checked as a v1 update). Raises DocumentFull."""
+    stored = updates_store(document_id=document_id, items=[(author_id, data)])[0]
+    if stored is None:
+        raise DocumentFull
+    return stored
 
-    The caller has checked the socket's right to write; the document's row is locked for the
-    sequence number, so concurrent writers, in any process, queue here.
+
+def updates_store(*, document_id: int, items: list[tuple[int, bytes]]) -> list[Stored | None]:
+    """Commit client updates `items` ((author id, v1 update), in arrival order), in one
+    transaction, each with the document's next sequence number; None for an update that
+    would pass the document's size limit (not stored).
+
+    The callers have checked the sockets' right to write. The document's row is locked for
+    the sequence numbers, so writers in any process queue here; the room gathers the updates
+    that arrive while a transaction runs into the next one (a group commit), so a busy room
+    pays one transaction for many updates.
     """
     now = timezone.now()
+    results: list[Stored | None] = []
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
-        if document.size_bytes + len(data) > settings.DOCUMENTS_MAX_BYTES:
-            raise DocumentFull
-        seq = _append(document, data, None)
-        Update.objects.filter(document=document, seq=seq).update(author_id=author_id)
+        rows = []
+        for author_id, data in items:
+            if document.size_bytes + len(data) > settings.DOCUMENTS_MAX_BYTES:
+                results.append(None)
+                continue
+            document.seq += 1
+            document.size_bytes += len(data)
+            rows.append(
+                Update(
+                    document_id=document_id,
+                    seq=document.seq,
+                    data=data,
+                    author_id=author_id,
+                    created_at=now,
+                )
+            )
+            results.append(document.seq)
+            document.last_edited_by_id = author_id
+        if not rows:
+            return results
+        Update.objects.bulk_create(rows)
         if document.activity_since is None:
             document.activity_since = now
         document.last_edited_at = now
-        document.last_edited_by_id = author_id
         document.save(
             update_fields=[
                 "seq",
@@ -145,32 +171,40 @@ def update_store(*, document_id: int, author_id: int, data: bytes) -> Stored:
                 "activity_since",
             ]
         )
-        _note_author(document_id, author_id, seq, len(data), now)
-        pending = seq - Update.objects.filter(document=document).order_by("seq").first().seq
-    return Stored(
-        seq=seq,
-        compact=pending >= settings.DOCUMENTS_COMPACT_EVERY,
-        snapshot=now - document.activity_since
-        >= timedelta(seconds=settings.DOCUMENTS_SNAPSHOT_SECONDS),
+    compact = document.seq - document.compacted_seq >= settings.DOCUMENTS_COMPACT_EVERY
+    snapshot = now - document.activity_since >= timedelta(
+        seconds=settings.DOCUMENTS_SNAPSHOT_SECONDS
     )
+    return [
+        None if seq is None else Stored(seq=seq, compact=compact, snapshot=snapshot)
+        for seq in results
+    ]
 
 
-def _note_author(document_id: int, author_id: int, seq: int, nbytes: int, now) -> None:
-    last = Authorship.objects.filter(document_id=document_id).order_by("-last_seq").first()
-    if last and last.author_id == author_id and now - last.started_at < timedelta(minutes=1):
-        Authorship.objects.filter(pk=last.pk).update(
-            last_seq=seq, updates=F("updates") + 1, bytes=F("bytes") + nbytes
-        )
-    else:
-        Authorship.objects.create(
-            document_id=document_id,
-            author_id=author_id,
-            first_seq=seq,
-            last_seq=seq,
-            updates=1,
-            bytes=nbytes,
-            started_at=now,
-        )
+def _note_authors(document: Document, rows: list[Update]) -> None:
+    """Keep who wrote what when compaction merges their updates: one row per author and
+    minute of writing."""
+    runs: dict[tuple[int, object], Authorship] = {}
+    for row in rows:
+        if row.author_id is None or row.merged != 1:
+            continue
+        minute = row.created_at.replace(second=0, microsecond=0)
+        run = runs.get((row.author_id, minute))
+        if run is None:
+            runs[(row.author_id, minute)] = Authorship(
+                document=document,
+                author_id=row.author_id,
+                first_seq=row.seq,
+                last_seq=row.seq,
+                updates=1,
+                bytes=len(row.data),
+                started_at=minute,
+            )
+        else:
+            run.last_seq = row.seq
+            run.updates += 1
+            run.bytes += len(row.data)
+    Authorship.objects.bulk_create(runs.values())
 
 
 def document_state(document: Document | int) -> bytes:
@@ -194,6 +228,7 @@ def document_compact(*, document_id: int) -> int:
         if len(rows) < 2:
             return 0
         state = ydoc.merge(bytes(row.data) for row in rows)
+        _note_authors(document, rows)
         last = rows[-1]
         Update.objects.filter(document=document, seq__lt=last.seq).delete()
         last.data = state
@@ -201,9 +236,10 @@ def document_compact(*, document_id: int) -> int:
         last.merged = sum(row.merged for row in rows)
         last.save(update_fields=["data", "author", "merged"])
         document.size_bytes = len(state)
+        document.compacted_seq = last.seq
         document.text = ydoc.plain_text(state)
         document.text_seq = last.seq
-        document.save(update_fields=["size_bytes", "text", "text_seq"])
+        document.save(update_fields=["size_bytes", "compacted_seq", "text", "text_seq"])
     return len(rows)
 
 
@@ -293,7 +329,6 @@ def version_restore(*, actor: User, version: Version) -> int:
                 "text_seq",
             ]
         )
-        _note_author(document.pk, actor.pk, seq, len(change), timezone.now())
         broadcast_on_commit(
             document.room, {"type": "document.update", "data": change, "seq": seq, "sender": ""}
         )

@@ -2,7 +2,8 @@
 // Driven by tests/documents/test_yjs_clients.py and bench/documents.py; one JSON line out.
 //
 //   node clients.mjs '<json>'   with {mode, servers: ["ws://127.0.0.1:8201", …], document,
-//                                      cookies: ["sessionid=…", …], origin, seed, …}
+//                                      cookies: ["sessionid=…", …], origin, seed, path, …}
+//   (`path`: the socket route, /ws/documents by default; the room is the document's id)
 //
 // Modes:
 // - fuzz: clients make random edits with random disconnects and reconnections (editing on
@@ -40,7 +41,7 @@ function socketClass(cookie) {
 function client(index, { connect = true } = {}) {
   const doc = new Y.Doc();
   const server = options.servers[index % options.servers.length];
-  const provider = new WebsocketProvider(`${server}/ws/documents`, String(options.document), doc, {
+  const provider = new WebsocketProvider(`${server}${options.path || "/ws/documents"}`, String(options.document), doc, {
     WebSocketPolyfill: socketClass(options.cookies[index % options.cookies.length]),
     disableBc: true,
     connect,
@@ -172,7 +173,7 @@ async function bench() {
       for (const key of event.keysChanged) {
         const sent = state.doc.getMap("stamps").get(key);
         if (typeof sent === "number" && !key.startsWith(`${index}:`)) {
-          latencies.push(performance.now() + performance.timeOrigin - sent);
+          latencies.push(Math.round((performance.now() + performance.timeOrigin - sent) * 100) / 100);
         }
       }
     });
@@ -198,12 +199,14 @@ async function bench() {
   return { latencies };
 }
 
+// Exits once the line is written: a pipe takes large results in several writes.
+function finish(result, code) {
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(code));
+}
+
 const modes = { fuzz, load, write, bench };
 try {
-  const result = await modes[options.mode]();
-  console.log(JSON.stringify(result));
-  process.exit(0);
+  finish(await modes[options.mode](), 0);
 } catch (error) {
-  console.log(JSON.stringify({ error: String(error) }));
-  process.exit(1);
+  finish({ error: String(error) }, 1);
 }
