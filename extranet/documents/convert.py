@@ -493,11 +493,40 @@ def _normalise(node: Node) -> Node:
     return node
 
 
+_TASK = re.compile(r"^\[([ xX])\]\s+")
+
+
+def _tasks(node: Node) -> Node:
+    """A bulleted list whose every item starts with "[ ]" or "[x]" (Markdown's task lists,
+    which CommonMark reads as text) becomes a task list."""
+    for child in node.children:
+        if child.spans is None:
+            _tasks(child)
+    if node.tag != "bulletList" or not node.children:
+        return node
+    firsts = []
+    for item in node.children:
+        paragraph = item.children[0] if item.children else None
+        text = paragraph.children[0] if paragraph and paragraph.children else None
+        if text is None or text.spans is None or not text.spans:
+            return node
+        match = _TASK.match(text.spans[0].text)
+        if match is None:
+            return node
+        firsts.append((item, text, match))
+    node.tag = "taskList"
+    for item, text, match in firsts:
+        item.tag = "taskItem"
+        item.attrs = {"checked": match.group(1) != " "}
+        text.spans[0].text = text.spans[0].text[match.end() :]
+    return node
+
+
 def html_to_tree(html: str) -> list[Node]:
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
-    return _normalise(builder.root).children
+    return _tasks(_normalise(builder.root)).children
 
 
 # --- Pictures of the workspace ----------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core import registry
-from core.registry import SearchResult
+from core.registry import DemoContext, SearchResult
 
 
 def _signed_in(user) -> bool:
@@ -19,6 +19,13 @@ def search_documents(user, query: str) -> list[SearchResult]:
         SearchResult("documents.document", d.title, d.get_absolute_url(), d.workspace.name)
         for d in search_documents(user, query)
     ]
+
+
+def load_demo(context: DemoContext) -> str | None:
+    from extranet.documents.demo import load_documents_demo
+
+    count = load_documents_demo(context.people, context.network)
+    return f"Documents: {count} demo document added." if count else None
 
 
 def register() -> None:
@@ -49,3 +56,4 @@ def register() -> None:
     registry.search_kinds.register(
         registry.SearchKind("documents.document", _("Document"), search_documents)
     )
+    registry.demo_loaders.register(registry.DemoLoader("documents", load_demo, after=("network",)))

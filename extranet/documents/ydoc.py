@@ -232,12 +232,10 @@ def build_into(parent, nodes: list[Node]) -> None:
     for node in nodes:
         if node.spans is not None:
             text = parent.children.append(pycrdt.XmlText())
-            pos = 0
             for span in node.spans:
-                if not span.text:
-                    continue
-                text.insert(pos, span.text, span.marks or None)
-                pos += len(span.text)
+                if span.text:
+                    # At the end as pycrdt measures it (its length is not Python's).
+                    text.insert(len(text), span.text, span.marks or None)
         else:
             element = parent.children.append(pycrdt.XmlElement(node.tag, dict(node.attrs)))
             build_into(element, node.children)

@@ -192,3 +192,27 @@ def test_rename_duplicate_trash_and_restore(client, world):
     assert "Réunion d&#x27;avril" in trash
     client.post(reverse("documents:restore_document", args=[slug, document.pk]))
     assert client.get(document.get_absolute_url()).status_code == 200
+
+
+def test_accented_text_keeps_its_marks_and_task_lists_their_boxes():
+    state = ydoc.state_from_tree(
+        ydoc.html_tree(
+            convert.markdown_html("Café **très** bon — été\n\n- [ ] à faire\n- [x] fait\n")
+        )
+    )
+    html = convert.to_html_fragment(state)
+    assert "<p>Café <strong>très</strong> bon — été</p>" in html
+    markdown = convert.to_markdown(ydoc.tree(state))
+    assert "- [ ] à faire\n- [x] fait" in markdown
+
+
+def test_the_demo_document_is_made_once():
+    from extranet.documents.demo import load_documents_demo
+
+    author = UserFactory()
+    group = GroupFactory(name="EPN du Pays de Montbéliard")
+    MembershipFactory(workspace=group, user=author, role="owner")
+    assert load_documents_demo({"montbeliard": author}, None) == 1
+    assert load_documents_demo({"montbeliard": author}, None) == 0
+    document = Document.objects.get(workspace=group)
+    assert "Relancer la mairie" in document.text
