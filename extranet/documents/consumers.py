@@ -83,19 +83,22 @@ class GroupCommit:
     its own would make a busy room wait on one transaction after the other. So the updates
     that arrive while a transaction runs go, all together, into the next one
     (`services.updates_store`), and each socket hears of its own as soon as that commits.
-    A socket sends its next update only after its previous one is stored: its order holds.
+    Updates commit in the order they arrive, so each socket's order holds; a socket goes on
+    relaying the others' updates to its client while its own commit.
     """
 
     def __init__(self) -> None:
         self.pending: dict[int, list[tuple[int, bytes, asyncio.Future]]] = {}
         self.running: dict[int, asyncio.Task] = {}
 
-    async def store(self, document_id: int, author_id: int, data: bytes):
+    def submit(self, document_id: int, author_id: int, data: bytes) -> asyncio.Future:
+        """Queue an update for the next transaction; the future gives its `Stored` (None
+        if the document is full) once committed. Updates commit in the order submitted."""
         future = asyncio.get_running_loop().create_future()
         self.pending.setdefault(document_id, []).append((author_id, data, future))
         if document_id not in self.running:
             self.running[document_id] = asyncio.create_task(self._drain(document_id))
-        return await future
+        return future
 
     async def _drain(self, document_id: int) -> None:
         try:
@@ -161,6 +164,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     floor: int = 0  # every sequence number up to it reached this socket
     _recheck: asyncio.Task | None = None
     _gap: asyncio.Task | None = None
+    _storing: asyncio.Task | None = None  # the last update's commit, relay and ack
 
     # --- Connection ----------------------------------------------------------------------------
 
@@ -220,6 +224,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                     await task
         if not self.joined:
             return
+        if self._storing is not None:
+            # Committed whatever happens; the relays to the others still go out.
+            await asyncio.gather(self._storing, return_exceptions=True)
         if self.awareness_clients:
             gone = ydoc.awareness_frame(ydoc.awareness_removal(self.awareness_clients))
             await self._relay("document.awareness", gone)
@@ -271,16 +278,36 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     async def _take_update(self, update: bytes) -> None:
         if update == ydoc.EMPTY_UPDATE or not update:
-            await self._acknowledge()
+            # Nothing to store; acknowledged in turn, after the updates before it.
+            self._storing = asyncio.create_task(self._after_commit(update, None, self._storing))
             return
         if not self.may_write:
             raise Refused(CLOSE_FORBIDDEN)
         if len(update) > settings.DOCUMENTS_UPDATE_MAX_BYTES:
             raise Refused(CLOSE_TOO_LARGE)
         ydoc.check_update(update)
-        stored = await group_commit().store(self.document_id, self.user_id, update)
+        # Queued now (the order of commits is the order of arrival); the socket goes on
+        # relaying the others' updates to its client while this one commits.
+        future = group_commit().submit(self.document_id, self.user_id, update)
+        self._storing = asyncio.create_task(self._after_commit(update, future, self._storing))
+
+    async def _after_commit(
+        self, update: bytes, future: asyncio.Future | None, previous: asyncio.Task | None
+    ) -> None:
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)  # acks in order
+        if future is None:
+            await self._acknowledge()
+            return
+        try:
+            stored = await future
+        except Exception:
+            logger.exception("documents: an update could not be stored")
+            await self._close(CLOSE_MALFORMED)
+            return
         if stored is None:
-            raise Refused(CLOSE_TOO_LARGE, DOCUMENT_FULL)
+            await self._close(CLOSE_TOO_LARGE, DOCUMENT_FULL)
+            return
         # Committed: now the others may hear of it, and the client may be told it is saved.
         self._mark(stored.seq)
         await self.channel_layer.group_send(

@@ -285,13 +285,12 @@ def compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404
     if new is not None and new.seq < old.seq:
         old, new = new, old
+    if new is None:  # until now: the text brought up to the log first
+        services.text_refresh(document_id=document.pk)
+        document.refresh_from_db(fields=["text", "text_seq", "seq"])
     new_text = new.text if new is not None else document.text
     new_seq = new.seq if new is not None else document.seq
-    if new is None:
-        services.text_refresh(document_id=document.pk)
-        document.refresh_from_db(fields=["text", "text_seq"])
-        new_text = document.text
-    diff = list(difflib.ndiff(old.text.splitlines(), new_text.splitlines()))
+    diff = difflib.ndiff(old.text.splitlines(), new_text.splitlines())
     lines = [(line[0], line[2:]) for line in diff if line[:1] in ("+", "-", " ")]
     return render(
         request,

@@ -142,12 +142,25 @@ def check_update(update: bytes) -> None:
 
 
 def merge(updates: Iterable[bytes]) -> bytes:
+    """One v1 update holding all of `updates` (in log order).
+
+    Applied to a document in one transaction and encoded again, not `merge_updates`: that
+    one grows quadratically with the number of updates (100,000 took 80 s here, against
+    half a second this way), and leaves an encoding larger than the document's own.
+    An update whose dependencies are missing would be left out (pycrdt encodes only what
+    integrates); the log never holds one before its dependencies, as a socket relays an
+    update only after committing it, and a client depends only on what it was sent.
+    """
     updates = [u for u in updates if u and u != EMPTY_UPDATE]
     if not updates:
         return EMPTY_UPDATE
     if len(updates) == 1:
         return updates[0]
-    return pycrdt.merge_updates(*updates)
+    doc = pycrdt.Doc()
+    with doc.transaction():
+        for update in updates:
+            doc.apply_update(update)
+    return doc.get_update()
 
 
 def state_vector(state: bytes) -> bytes:
