@@ -27,6 +27,9 @@ EXPORTS = {
 }
 
 
+DOCX_MAX_UNPACKED = 60 * 2**20
+
+
 class ImportRefused(Exception):
     pass
 
@@ -68,7 +71,8 @@ def _spans_html(spans: list[Span]) -> str:
 
 
 def _safe_href(href: str) -> bool:
-    return bool(re.match(r"^(https?:|mailto:|/)", str(href or "")))
+    """Web and mail links, and paths of this site (not "//host/…", another site)."""
+    return bool(re.match(r"^(https?:|mailto:|/(?![/\\]))", str(href or ""), re.IGNORECASE))
 
 
 def _html(nodes: list[Node]) -> str:
@@ -332,6 +336,14 @@ def _docx_html(data: bytes) -> str:
 
     import mammoth
 
+    # A .docx is a zip: refuse one that would unpack into far more than it weighs.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportRefused(_("This file is not a Word (.docx) document.")) from None
+    if unpacked > DOCX_MAX_UNPACKED:
+        raise ImportRefused(_("This Word file unpacks into too much to be imported.")) from None
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(data), convert_image=mammoth.images.img_element(lambda image: {"src": ""})

@@ -216,3 +216,24 @@ def test_the_demo_document_is_made_once():
     assert load_documents_demo({"montbeliard": author}, None) == 0
     document = Document.objects.get(workspace=group)
     assert "Relancer la mairie" in document.text
+
+
+def test_links_and_pictures_to_other_sites_through_double_slashes_are_dropped():
+    tree = ydoc.html_tree(
+        '<p><a href="//evil.example/x">a</a> <a href="/espace/">b</a>'
+        ' <a href="JavaScript:alert(1)">c</a></p><img src="//evil.example/p.png" alt="p">'
+    )
+    html = convert.to_html_fragment(ydoc.state_from_tree(tree))
+    assert "evil.example" not in html and "alert" not in html.split("</a>")[-1]
+    assert '<a href="/espace/">b</a>' in html
+    assert 'href="JavaScript' not in html
+
+
+def test_a_docx_that_unpacks_into_too_much_is_refused():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (convert.DOCX_MAX_UNPACKED + 1))
+    with pytest.raises(convert.ImportRefused):
+        convert.import_upload("bombe.docx", buffer.getvalue())

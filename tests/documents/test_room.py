@@ -245,3 +245,56 @@ async def test_compaction_merges_the_log_without_losing_a_word(settings):
     )
     document = await database_sync_to_async(Document.objects.get)(pk=w["document"].pk)
     assert document.seq == 7
+
+
+async def test_a_relay_the_channel_layer_lost_is_read_from_the_log():
+    from channels.layers import get_channel_layer
+
+    w = await setup()
+    bob = await open_client(w["document"], w["member"])
+    await bob.drain()
+    writer = pycrdt.Doc()
+    text = writer.get("text", type=pycrdt.Text)
+    text += "perdu "
+    lost = writer.get_update()
+    before = writer.get_state()
+    text += "relayé"
+    relayed = writer.get_update(before)
+    store = database_sync_to_async(services.update_store)
+    await store(document_id=w["document"].pk, author_id=w["owner"].pk, data=lost)
+    stored = await store(document_id=w["document"].pk, author_id=w["owner"].pk, data=relayed)
+    # Only the second reaches the layer (the first was dropped, as a full channel would).
+    await get_channel_layer().group_send(
+        f"document.{w['document'].pk}",
+        {"type": "document.update", "data": relayed, "seq": stored.seq, "sender": "x"},
+    )
+    await bob.drain(1.5)
+    assert str(bob.text) == "perdu relayé"
+    await bob.communicator.disconnect()
+
+
+async def test_the_pictures_offered_to_the_editor_are_the_workspace_files_one_may_read():
+    from django.test import AsyncClient
+
+    from extranet.files.services import file_upload
+    from tests.files.conftest import png, upload
+
+    w = await setup()
+
+    def add_picture():
+        file_upload(
+            actor=w["owner"],
+            workspace=w["group"],
+            folder=None,
+            upload=upload("affiche.png", png()),
+            name="affiche.png",
+        )
+
+    await database_sync_to_async(add_picture)()
+    client = AsyncClient()
+    await database_sync_to_async(client.force_login)(w["member"])
+    url = f"/espace/documents/{w['group'].slug}/{w['document'].pk}/images/"
+    answer = await client.get(url)
+    assert [i["name"] for i in answer.json()["images"]] == ["affiche.png"]
+    await database_sync_to_async(client.force_login)(w["outsider"])
+    assert (await client.get(url)).status_code == 403
