@@ -42,6 +42,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,25 @@ class GroupCommit:
     def __init__(self) -> None:
         self.pending: dict[int, list[tuple[int, bytes, asyncio.Future]]] = {}
         self.running: dict[int, asyncio.Task] = {}
+        self.maintaining: dict[tuple[str, int], asyncio.Task] = {}
+
+    def maintain(self, kind: str, document_id: int, func) -> None:
+        """Run `func(document_id=…)` (a compaction, a snapshot) in the background, unless
+        one of its kind already runs for the document: every update stored until it is done
+        would ask for it again."""
+        key = (kind, document_id)
+        if key in self.maintaining:
+            return
+
+        async def run() -> None:
+            try:
+                await database_sync_to_async(func)(document_id=document_id)
+            except Exception:
+                logger.exception("documents: %s of document %s failed", kind, document_id)
+            finally:
+                self.maintaining.pop(key, None)
+
+        self.maintaining[key] = asyncio.create_task(run())
 
     def submit(self, document_id: int, author_id: int, data: bytes) -> asyncio.Future:
         """Queue an update for the next transaction; the future gives its `Stored` (None
@@ -173,7 +193,6 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         self.document_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.above: set[int] = set()
         self.awareness_clients: dict[int, int] = {}
-        self.background: set[asyncio.Task] = set()
         user = self.scope.get("user")
         session = self.scope.get("session")
         if user is None or not user.is_authenticated or session is None or not session.session_key:
@@ -234,9 +253,6 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_discard(access_group(self.workspace_id), self.channel_name)
         await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
         await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
-        for task in list(self.background):
-            with contextlib.suppress(Exception):
-                await task
 
     # --- Frames from the client ------------------------------------------------------------
 
@@ -320,10 +336,11 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             },
         )
         await self._acknowledge()
+        commits = group_commit()
         if stored.compact:
-            self._in_background(services.document_compact, document_id=self.document_id)
+            commits.maintain("compact", self.document_id, services.document_compact)
         if stored.snapshot:
-            self._in_background(services.snapshot_take, document_id=self.document_id)
+            commits.maintain("snapshot", self.document_id, services.snapshot_take)
 
     async def _acknowledge(self) -> None:
         self.saved += 1
@@ -334,16 +351,6 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_send(
             self.room, {"type": kind, "frame": frame, "sender": self.channel_name}
         )
-
-    def _in_background(self, func, **kwargs) -> None:
-        task = asyncio.create_task(database_sync_to_async(func)(**kwargs))
-        self.background.add(task)
-        task.add_done_callback(self._background_done)
-
-    def _background_done(self, task: asyncio.Task) -> None:
-        self.background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("documents: background work failed", exc_info=task.exception())
 
     # --- Events from the channel layer -----------------------------------------------------
 
@@ -379,8 +386,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         while self.floor + 1 in self.above:
             self.floor += 1
             self.above.discard(self.floor)
-        if self.above and self._gap is None:
-            self._gap = asyncio.create_task(self._fill_gap())
+        self._watch_gap()
 
     def _mark_upto(self, seq: int) -> None:
         if seq > self.floor:
@@ -388,21 +394,26 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             self.above = {s for s in self.above if s > seq}
             self._mark(self.floor)
 
-    async def _fill_gap(self) -> None:
+    def _watch_gap(self) -> None:
+        # Updates of other sockets often arrive a little out of order: a gap is read from
+        # the log only if it is still there a while later.
+        if self.above and self._gap is None:
+            self._gap = asyncio.create_task(self._fill_gap(max(self.above)))
+
+    async def _fill_gap(self, upto: int) -> None:
         try:
             await asyncio.sleep(GAP_WAIT_SECONDS)
-            if not self.above:
+            missing = [s for s in range(self.floor + 1, upto) if s not in self.above]
+            if not missing:
                 return
-            missing_from = self.floor + 1
-            rows, top = await database_sync_to_async(self._rows_from)(missing_from)
-            for seq, data, merged in rows:
-                # A row is sent if it is one this socket missed, or a merge of several.
-                if seq not in self.above or merged > 1:
-                    await self.send(bytes_data=ydoc.sync_frame(ydoc.SYNC_UPDATE, data))
-            self._gap = None
-            self._mark_upto(top)
+            rows = await database_sync_to_async(self._rows_missing)(missing)
+            for _seq, data in rows:
+                await self.send(bytes_data=ydoc.sync_frame(ydoc.SYNC_UPDATE, data))
+            self._mark_upto(upto)
         finally:
             self._gap = None
+            if self.floor < upto or self.above:
+                self._watch_gap()
 
     # --- Rights ------------------------------------------------------------------------------
 
@@ -459,11 +470,13 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         seq = rows[-1][0] if rows else 0
         return ydoc.merge(bytes(data) for _seq, data in rows), seq
 
-    def _rows_from(self, seq: int) -> tuple[list[tuple[int, bytes, int]], int]:
-        rows = [
-            (s, bytes(data), merged)
-            for s, data, merged in Update.objects.filter(document_id=self.document_id, seq__gte=seq)
+    def _rows_missing(self, missing: list[int]) -> list[tuple[int, bytes]]:
+        """The log's rows of the sequence numbers this socket missed, or the merged row
+        that now holds them (compaction)."""
+        found = (
+            Update.objects.filter(document_id=self.document_id)
+            .filter(Q(seq__in=missing) | Q(seq__gte=missing[0], merged__gt=1))
             .order_by("seq")
-            .values_list("seq", "data", "merged")
-        ]
-        return rows, (rows[-1][0] if rows else seq - 1)
+            .values_list("seq", "data")
+        )
+        return [(seq, bytes(data)) for seq, data in found]
