@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,8 @@ REASONS = {
 DOCUMENT_FULL = _("The document is full.")
 # How long a gap in the relayed sequence may last before the log is read for it.
 GAP_WAIT_SECONDS = 1.0
+# How often a socket passes a newcomer's question "who is here?" on to its client.
+AWARENESS_QUERY_SECONDS = 2.0
 
 
 class GroupCommit:
@@ -185,6 +188,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     _recheck: asyncio.Task | None = None
     _gap: asyncio.Task | None = None
     _storing: asyncio.Task | None = None  # the last update's commit, relay and ack
+    queried_at: float = -1e9
 
     # --- Connection ----------------------------------------------------------------------------
 
@@ -365,7 +369,15 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.send(bytes_data=event["frame"])
 
     async def document_query_awareness(self, event: dict[str, Any]) -> None:
-        if event["sender"] != self.channel_name:
+        # A client answers with every state it knows, not only its own: when many join at
+        # once, one answer every few seconds per socket is enough (not one per newcomer,
+        # which grows as the square of the sockets).
+        now = time.monotonic()
+        if (
+            event["sender"] != self.channel_name
+            and now - self.queried_at >= AWARENESS_QUERY_SECONDS
+        ):
+            self.queried_at = now
             await self.send(bytes_data=bytes([ydoc.MESSAGE_QUERY_AWARENESS]))
 
     async def document_closed(self, event: dict[str, Any]) -> None:
