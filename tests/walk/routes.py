@@ -100,6 +100,11 @@ ARGUMENTS: dict[tuple[str, str], Argument] = {
     ("partage", "token"): lambda d: d.share_link.token,
     ("dossiers", "folder_pk"): lambda d: d.subfolder.pk,
     ("fichiers", "file_pk"): lambda d: d.file.pk,
+    # co-edited documents
+    ("documents", "slug"): lambda d: d.group.slug,
+    ("documents", "pk"): lambda d: d.co_document.pk,
+    ("versions", "version"): lambda d: d.co_version.pk,
+    ("exporter", "fmt"): lambda d: "md",
     # Wagtail: documents and private pages
     ("documents", "0"): lambda d: d.document.pk,
     ("documents", "1"): lambda d: d.document.filename,
