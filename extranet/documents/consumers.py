@@ -189,6 +189,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     _gap: asyncio.Task | None = None
     _storing: asyncio.Task | None = None  # the last update's commit, relay and ack
     queried_at: float = -1e9
+    wrote: bool = False
 
     # --- Connection ----------------------------------------------------------------------------
 
@@ -257,6 +258,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_discard(access_group(self.workspace_id), self.channel_name)
         await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
         await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+        if self.wrote:
+            # The plain text (search, lists) catches up when a writer leaves.
+            await database_sync_to_async(services.text_refresh)(document_id=self.document_id)
 
     # --- Frames from the client ------------------------------------------------------------
 
@@ -329,6 +333,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_TOO_LARGE, DOCUMENT_FULL)
             return
         # Committed: now the others may hear of it, and the client may be told it is saved.
+        self.wrote = True
         self._mark(stored.seq)
         await self.channel_layer.group_send(
             self.room,

@@ -298,3 +298,17 @@ async def test_the_pictures_offered_to_the_editor_are_the_workspace_files_one_ma
     assert [i["name"] for i in answer.json()["images"]] == ["affiche.png"]
     await database_sync_to_async(client.force_login)(w["outsider"])
     assert (await client.get(url)).status_code == 403
+
+
+async def test_the_plain_text_catches_up_when_a_writer_leaves():
+    w = await setup()
+    alice = await open_client(w["document"], w["owner"])
+    await alice.drain()
+    before = alice.doc.get_state()
+    fragment = alice.doc.get("default", type=pycrdt.XmlFragment)
+    fragment.children.append(pycrdt.XmlElement("paragraph", {}, [pycrdt.XmlText("Réunion")]))
+    await alice.send(ydoc.sync_frame(ydoc.SYNC_UPDATE, alice.doc.get_update(before)))
+    await alice.drain(0.5)
+    await alice.communicator.disconnect()
+    document = await database_sync_to_async(Document.objects.get)(pk=w["document"].pk)
+    assert document.text == "Réunion"
