@@ -44,6 +44,13 @@ def test_two_people_type_in_the_same_paragraph_and_a_restore_reaches_both(new_pa
 
     first = _open(new_page, "lea@exemple.fr", document)
     second = _open(new_page, "omar@exemple.fr", document)
+    # The list says who is in the document now (both pages hold a socket open).
+    listing = new_page()
+    sign_in(listing, "lea@exemple.fr", PASSWORD)
+    listing.goto(f"/espace/documents/{group.slug}/")
+    row = listing.locator("tr", has_text="Ordre du jour")
+    expect(row).to_contain_text("Omar Benali")
+    expect(row).to_contain_text("Léa Martin")
     editor_1 = first.locator(".ProseMirror")
     editor_2 = second.locator(".ProseMirror")
 
