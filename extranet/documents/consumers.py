@@ -26,7 +26,8 @@ archived group) is closed if it sends a change, whatever the page sends.
 
 Bad frames close the socket with a code and a translated reason (websocket close reasons are
 what a y-websocket client can show): 4400 malformed, 4401 not signed in, 4403 not allowed,
-4404 no such document (or not visible), 4410 trashed, 4413 too large, 4429 flooding.
+4404 no such document (or not visible), 4410 trashed, 4413 too large, 4429 flooding; 1011
+when the database could not store an update (the client reconnects and sends it again).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TRASHED = 4410
 CLOSE_TOO_LARGE = 4413
 CLOSE_FLOODING = 4429
+CLOSE_NOT_SAVED = 1011  # the server's trouble: clients reconnect
 
 REASONS = {
     CLOSE_MALFORMED: _("Malformed message."),
@@ -72,6 +74,7 @@ REASONS = {
     CLOSE_TRASHED: _("This document is in the trash."),
     CLOSE_TOO_LARGE: _("Change too large."),
     CLOSE_FLOODING: _("Too many messages."),
+    CLOSE_NOT_SAVED: _("The change could not be saved; reconnecting."),
 }
 DOCUMENT_FULL = _("The document is full.")
 # How long a gap in the relayed sequence may last before the log is read for it.
@@ -326,8 +329,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         try:
             stored = await future
         except Exception:
+            # Not saved, and not acknowledged: the page reconnects and its sync sends the
+            # change again.
             logger.exception("documents: an update could not be stored")
-            await self._close(CLOSE_MALFORMED)
+            await self._close(CLOSE_NOT_SAVED)
             return
         if stored is None:
             await self._close(CLOSE_TOO_LARGE, DOCUMENT_FULL)
