@@ -109,7 +109,8 @@ class GroupCommit:
 
         async def run() -> None:
             try:
-                await database_sync_to_async(func)(document_id=document_id)
+                # In a thread of its own: the live path's commits go on meanwhile.
+                await database_sync_to_async(func, thread_sensitive=False)(document_id=document_id)
             except Exception:
                 logger.exception("documents: %s of document %s failed", kind, document_id)
             finally:

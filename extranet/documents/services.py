@@ -275,27 +275,41 @@ def document_state(document: Document | int) -> bytes:
 
 
 def document_compact(*, document_id: int) -> int:
-    """Merge the whole log into one row, under the document's row lock; refresh the text.
-    Returns how many rows were merged. Updates logged meanwhile wait for the lock, and keep
-    their later sequence numbers."""
+    """Merge the log into one row; refresh the text. Returns how many rows were merged.
+
+    The rows are read and merged outside any lock (logged rows never change, and updates
+    logged meanwhile get later numbers); only replacing them takes the document's row lock
+    (`select_for_update`), briefly, so writers wait for a delete and an update, not for the
+    merge. If another compaction replaced those rows meanwhile, this one gives up.
+    """
+    rows = list(Update.objects.filter(document_id=document_id).order_by("seq"))
+    if len(rows) < 2:
+        return 0
+    state = ydoc.merge(bytes(row.data) for row in rows)
+    text = ydoc.plain_text(state)
+    last = rows[-1]
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
-        rows = list(Update.objects.filter(document=document).order_by("seq"))
-        if len(rows) < 2:
+        still = Update.objects.filter(document_id=document_id, seq__lte=last.seq)
+        if still.count() != len(rows):
             return 0
-        state = ydoc.merge(bytes(row.data) for row in rows)
         _note_authors(document, rows)
-        last = rows[-1]
-        Update.objects.filter(document=document, seq__lt=last.seq).delete()
-        last.data = state
-        last.author = None
-        last.merged = sum(row.merged for row in rows)
-        last.save(update_fields=["data", "author", "merged"])
-        document.size_bytes = len(state)
-        document.compacted_seq = last.seq
-        document.text = ydoc.plain_text(state)
-        document.text_seq = last.seq
-        document.save(update_fields=["size_bytes", "compacted_seq", "text", "text_seq"])
+        still.filter(seq__lt=last.seq).delete()
+        Update.objects.filter(pk=last.pk).update(
+            data=state, author=None, merged=sum(row.merged for row in rows)
+        )
+        later = sum(
+            len(data)
+            for data in Update.objects.filter(
+                document_id=document_id, seq__gt=last.seq
+            ).values_list("data", flat=True)
+        )
+        Document.objects.filter(pk=document_id).update(
+            size_bytes=len(state) + later,
+            compacted_seq=last.seq,
+            text=text,
+            text_seq=last.seq,
+        )
     return len(rows)
 
 

@@ -74,6 +74,8 @@ class Daphne:
             "WEBSOCKET_RECHECK_SECONDS": "1",
             "DOCUMENTS_FRAMES_PER_SECOND": "1000",
             "DOCUMENTS_FRAME_BURST": "2000",
+            # Compactions happen during the tests, among the edits.
+            "DOCUMENTS_COMPACT_EVERY": "40",
             **self.env,
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
