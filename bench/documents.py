@@ -6,7 +6,8 @@
    checked, committed to the log, then relayed), against a baseline in the same run and the
    same daphne process: the same clients and frames through a bare Channels echo
    (`/ws/bench-doc-echo/`: relays every frame to the others, stores and checks nothing).
-   Goal: p99 ≤ 2× the echo's. The time is split in BENCH_DOC_ROUNDS (2) alternating rounds
+   Each round starts measuring a second after its clients are all connected and synced
+   (the relay of a busy room, not the joins). Goal: p99 ≤ 2× the echo's. The time is split in BENCH_DOC_ROUNDS (2) alternating rounds
    of each.
 2. Opening: the time to build what a joining client receives (the whole content and the
    difference against an empty state vector) for a document whose log holds 100,000

@@ -46,7 +46,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from core.accounts.selectors import session_user
 from core.permissions import can
@@ -175,9 +177,18 @@ class Refused(Exception):
 
 
 def scope_language(scope: dict[str, Any]) -> str:
-    from core.notifications.consumers import scope_language as language
-
-    return language(scope)
+    """The language of the page that opened the socket: cookie, then Accept-Language."""
+    supported = dict(settings.LANGUAGES)
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in supported:
+        return cookie
+    accept = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
+    for code, _quality in parse_accept_lang_header(accept):
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 class DocumentConsumer(AsyncWebsocketConsumer):

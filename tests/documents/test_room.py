@@ -205,7 +205,9 @@ async def test_text_frames_are_refused():
     w = await setup()
     alice = await open_client(w["document"], w["owner"])
     await alice.communicator.send_to(text_data="hello")
-    assert (await alice.close_frame())["code"] == 4400
+    closed = await alice.close_frame()
+    assert closed["code"] == 4400
+    assert closed["reason"] == "Message mal formé."  # in the page's language
 
 
 async def test_updates_over_the_limits_are_refused(settings):

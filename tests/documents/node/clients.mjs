@@ -165,6 +165,8 @@ async function bench() {
   const count = options.clients;
   const clients = Array.from({ length: count }, (_, i) => client(i));
   await withTimeout(Promise.all(clients.map(synced)), 30000, "sync");
+  // Measured: the busy room, not the joins (the same pause before either server's run).
+  await sleep(options.settle_ms ?? 1000);
   const latencies = [];
   const now = () => performance.now() + performance.timeOrigin;
   // Stamps loaded with the document (an earlier run's) are not arrivals.
