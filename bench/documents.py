@@ -6,9 +6,9 @@
    checked, committed to the log, then relayed), against a baseline in the same run and the
    same daphne process: the same clients and frames through a bare Channels echo
    (`/ws/bench-doc-echo/`: relays every frame to the others, stores and checks nothing).
-   Each round starts measuring a second after its clients are all connected and synced
-   (the relay of a busy room, not the joins). Goal: p99 ≤ 2× the echo's. The time is split in BENCH_DOC_ROUNDS (2) alternating rounds
-   of each.
+   The time is split in BENCH_DOC_ROUNDS (2) alternating rounds of each; each round starts
+   measuring a second after its clients are all connected and synced (the relay of a busy
+   room, not the joins). Goal: p99 ≤ 2× the echo's.
 2. Opening: the time to build what a joining client receives (the whole content and the
    difference against an empty state vector) for a document whose log holds 100,000
    updates, before and after compaction, against opening its snapshot alone (one stored
