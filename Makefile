@@ -54,8 +54,13 @@ serve: $(VENV)/.run-installed
 		--ping-interval 20 --ping-timeout 30 \
 		config.asgi:application
 
+# A real Yjs client (yjs + y-websocket) that drives the documents' room (tests/documents).
+tests/documents/node/node_modules/.installed: $(VENV)/.run-installed tests/documents/node/package.json tests/documents/node/package-lock.json
+	cd tests/documents/node && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## make test: the whole suite on the embedded default (SQLite, in-memory layer).
-test: $(VENV)/.test-installed frontend/dist/.built
+test: $(VENV)/.test-installed frontend/dist/.built tests/documents/node/node_modules/.installed
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
@@ -68,7 +73,7 @@ tests/browser/node_modules/.installed: $(VENV)/.run-installed tests/browser/pack
 test-browser: $(VENV)/.test-installed frontend/dist/.built tests/browser/node_modules/.installed
 	$(BIN)/pytest -m browser tests/browser
 
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed tests/documents/node/node_modules/.installed
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.test-installed
@@ -93,4 +98,4 @@ lock:
 	/tmp/maillage-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(CONSTRAINTS)
 
 clean:
-	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist tests/browser/node_modules
+	rm -rf $(VENV) var staticfiles frontend/node_modules frontend/dist tests/browser/node_modules tests/documents/node/node_modules

@@ -10,9 +10,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import chat, desktop, files, forum, nearest, notifications, pages
+from bench import chat, desktop, documents, files, forum, nearest, notifications, pages
 
-BENCHMARKS = [notifications, chat, nearest, forum, files, pages, desktop]
+BENCHMARKS = [notifications, chat, nearest, forum, files, pages, documents, desktop]
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench" / "results.json"
 
 

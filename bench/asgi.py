@@ -69,6 +69,34 @@ class RoomEchoConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["payload"])
 
 
+class DocumentEchoConsumer(AsyncWebsocketConsumer):
+    """The baseline of bench/documents.py: y-websocket frames relayed to the room's other
+    sockets through the same channel layer, with nothing checked or stored (a sync step 1
+    gets an empty step 2, so that clients count as synced)."""
+
+    async def connect(self):
+        self.group = f"bench.docecho.{int(self.scope['url_route']['kwargs']['room'])}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if not bytes_data:
+            return
+        if bytes_data[:2] == b"\x00\x00":
+            await self.send(bytes_data=b"\x00\x01\x02\x00\x00")
+            return
+        await self.channel_layer.group_send(
+            self.group, {"type": "bench.frame", "frame": bytes_data, "sender": self.channel_name}
+        )
+
+    async def bench_frame(self, event):
+        if event["sender"] != self.channel_name:
+            await self.send(bytes_data=event["frame"])
+
+
 def _notify_all(round_no: int) -> int:
     from core.accounts.models import User
     from core.notifications.models import Verb
@@ -112,6 +140,8 @@ async def http_router(scope, receive, send):
 async def websocket_router(scope, receive, send):
     if scope["path"] in {"/ws/bench-echo/", "/ws/bench-room/"}:
         return await echo_router(scope, receive, send)
+    if scope["path"].startswith("/ws/bench-doc-echo/"):
+        return await echo_router(scope, receive, send)
     return await platform(scope, receive, send)
 
 
@@ -119,6 +149,7 @@ echo_router = URLRouter(
     [
         path("ws/bench-echo/", EchoConsumer.as_asgi()),
         path("ws/bench-room/", RoomEchoConsumer.as_asgi()),
+        path("ws/bench-doc-echo/<int:room>", DocumentEchoConsumer.as_asgi()),
     ]
 )
 

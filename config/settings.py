@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "extranet.network",
     "extranet.files",
     "extranet.chat",
+    "extranet.documents",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.humanize",
@@ -403,6 +404,17 @@ FILES_X_ACCEL_PREFIX = env.str("FILES_X_ACCEL_PREFIX", default="")
 # Share links: downloads per hour from one address, password attempts per hour.
 FILES_SHARE_DOWNLOADS_PER_HOUR = env.int("FILES_SHARE_DOWNLOADS_PER_HOUR", default=120)
 FILES_SHARE_PASSWORD_TRIES_PER_HOUR = env.int("FILES_SHARE_PASSWORD_TRIES_PER_HOUR", default=10)
+
+# Co-edited documents (extranet/documents): the largest update a client may send, the largest
+# a document's log may grow (compaction shrinks it), how many logged updates trigger a
+# compaction, how long a stretch of editing runs before an automatic snapshot, and the frames
+# a document socket may send (typing sends many small ones).
+DOCUMENTS_UPDATE_MAX_BYTES = env.int("DOCUMENTS_UPDATE_MAX_BYTES", default=64 * 1024)
+DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=8 * 2**20)
+DOCUMENTS_COMPACT_EVERY = env.int("DOCUMENTS_COMPACT_EVERY", default=500)
+DOCUMENTS_SNAPSHOT_SECONDS = env.int("DOCUMENTS_SNAPSHOT_SECONDS", default=600)
+DOCUMENTS_FRAME_BURST = env.int("DOCUMENTS_FRAME_BURST", default=200)
+DOCUMENTS_FRAMES_PER_SECOND = env.float("DOCUMENTS_FRAMES_PER_SECOND", default=50.0)
 
 # The embedded server serves static files itself, through WhiteNoise (compressed copies, a
 # year of cache for hashed names); behind a proxy that serves STATIC_ROOT, turn it off.

@@ -1,6 +1,7 @@
 // Builds what Django serves from frontend/dist (STATICFILES_DIRS), after `npm ci`:
 // - vendor/: the distributed files of npm packages used as they are (Leaflet), only what
 //   the pages load (and the source maps those files name, which `collectstatic` checks);
+// - documents/: the editor of co-edited documents (Tiptap on Yjs, y-websocket);
 // - files/: the upload widget (Uppy) and the PDF viewer (pdf.js) of the files module,
 //   bundled by esbuild from src/files, plus pdf.js's worker.
 // Run by `make` (frontend/dist/.built). No CDN: everything comes from node_modules.
@@ -39,6 +40,18 @@ for (const [from, to, names] of copies) {
 await build({
   entryPoints: [join(here, "src/files/upload.js"), join(here, "src/files/pdf-viewer.js")],
   outdir: join(dist, "files"),
+  bundle: true,
+  format: "esm",
+  target: ["es2022"],
+  minify: true,
+  sourcemap: false,
+  legalComments: "linked",
+  logLevel: "warning",
+});
+// The co-edited documents' editor: Tiptap, Yjs and y-websocket in one module.
+await build({
+  entryPoints: [join(here, "src/documents/editor.js")],
+  outdir: join(dist, "documents"),
   bundle: true,
   format: "esm",
   target: ["es2022"],

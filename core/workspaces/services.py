@@ -36,6 +36,16 @@ from core.workspaces.models import (
 RESERVED_SLUGS = {"nouveau", "adhesions"}
 
 
+def access_group(workspace_id: int) -> str:
+    """The live sockets that read or write a workspace's content (a co-edited document…):
+    told at once when who may do so changes, they check their right again."""
+    return f"workspace.{int(workspace_id)}.access"
+
+
+def _access_changed(group: Workspace) -> None:
+    broadcast_on_commit(access_group(group.pk), {"type": "workspace.access", "workspace": group.pk})
+
+
 def _unique_slug(name: str, *, prefix: str = "") -> str:
     base = (prefix + slugify(name))[:140].strip("-") or "espace"
     slug, n = base, 2
@@ -134,6 +144,7 @@ def group_update(
     _set_modules(group, modules)
     group.full_clean()
     group.save()
+    _access_changed(group)
     return group
 
 
@@ -141,6 +152,7 @@ def group_archive(*, actor: User, group: Workspace) -> Workspace:
     require(actor, "manage", group)
     group.archived_at = timezone.now()
     group.save(update_fields=["archived_at"])
+    _access_changed(group)
     return group
 
 
@@ -148,6 +160,7 @@ def group_unarchive(*, actor: User, group: Workspace) -> Workspace:
     require(actor, "unarchive", group)
     group.archived_at = None
     group.save(update_fields=["archived_at"])
+    _access_changed(group)
     return group
 
 
@@ -299,6 +312,7 @@ def membership_leave(*, user: User, group: Workspace) -> None:
     Membership.objects.filter(user=user, workspace=group).delete()
     forget_cached_permissions(user)
     _left(user.pk, group)
+    _access_changed(group)
 
 
 @transaction.atomic
@@ -308,6 +322,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     membership.delete()
     forget_cached_permissions(membership.user)
     _left(membership.user_id, group)
+    _access_changed(group)
     # The removed member may no longer see the group: the sentence keeps its name.
     notification_create(
         recipient=membership.user,
@@ -333,6 +348,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     forget_cached_permissions(membership.user)
+    _access_changed(group)
     if membership.user_id != actor.pk:
         notification_create(
             recipient=membership.user,

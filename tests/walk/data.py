@@ -55,6 +55,10 @@ from core.workspaces.models import (
     Workspace,
 )
 from core.workspaces.services import group_create, network_workspace
+from extranet.documents import services as documents
+from extranet.documents.models import Document as CoDocument
+from extranet.documents.models import Version as CoVersion
+from extranet.documents.ydoc import html_tree, state_from_tree
 from extranet.files.models import File, Folder, ShareLink
 from extranet.files.services import file_trash, file_upload, folder_create, share_link_create
 from forum.models import Attachment, Post, PostRevision, Report, Topic
@@ -282,6 +286,14 @@ class Demo:
         from extranet.chat.models import Attachment
 
         return Attachment.objects.filter(message__room=self.chat_room).earliest("pk")
+    # --- co-edited documents (the demo's agenda in the group) ------------------------------
+    @cached_property
+    def co_document(self) -> CoDocument:
+        return CoDocument.objects.filter(workspace=self.group).earliest("pk")
+
+    @cached_property
+    def co_version(self) -> CoVersion:
+        return self.co_document.versions.earliest("pk")
 
     # --- Wagtail ----------------------------------------------------------------------------
     @cached_property
@@ -346,6 +358,11 @@ def _complete(d: Demo) -> None:
     # The group's chat room, a message with that file attached, a reply with a reaction.
     _chat(d, d.facilitator, "walk", files=[d.file.pk])
     chat_direct_start(actor=d.facilitator, people=[d.colleague])  # unnamed: named after people
+    # A named version of the group's co-edited document, and someone in it.
+    documents.version_name(actor=d.facilitator, document=d.co_document, name="Avant la réunion")
+    documents.presence_enter(
+        document_id=d.co_document.pk, user_id=d.colleague.pk, channel_name="walk.presence"
+    )
     internal = Collection.get_first_root_node().add_child(name="Documents internes")
     CollectionViewRestriction.objects.create(
         collection=internal,
@@ -441,6 +458,7 @@ def grow(d: Demo, n: int) -> None:
     _grow_files(d, n, batch)
     _grow_chat(d, people, batch)
     _grow_network(d, people, batch)
+    _grow_documents(d, n, batch)
     for i in range(n):
         invitation_create(
             actor=d.coordinator, email=f"invite.{batch}.{i}@exemple.fr", territory=commune
@@ -589,6 +607,27 @@ def _grow_files(d: Demo, n: int, batch: int) -> None:
     trashed = File.objects.filter(folder=d.subfolder).order_by("-pk")[:n]
     for file in trashed:
         file_trash(actor=d.facilitator, file=file)
+
+
+def _grow_documents(d: Demo, n: int, batch: int) -> None:
+    people = list(d.group.memberships.active().select_related("user"))[:n]
+    for i in range(n):
+        made = documents.document_create(
+            actor=d.facilitator, workspace=d.group, title=f"Compte rendu {batch}-{i}"
+        )
+        person = people[i % len(people)].user
+        documents.presence_enter(
+            document_id=made.pk, user_id=person.pk, channel_name=f"walk.{batch}.{i}"
+        )
+        documents.updates_store(
+            document_id=d.co_document.pk,
+            items=[(person.pk, state_from_tree(html_tree(f"<p>Ajout {batch}-{i}</p>")))],
+        )
+        documents.version_name(actor=d.facilitator, document=d.co_document, name=f"V{batch}-{i}")
+        trashed = documents.document_create(
+            actor=d.facilitator, workspace=d.group, title=f"Brouillon {batch}-{i}"
+        )
+        documents.document_trash(actor=d.facilitator, document=trashed)
 
 
 def _grow_public_site(n: int, batch: int) -> None:

@@ -110,6 +110,11 @@ ARGUMENTS: dict[tuple[str, str], Argument] = {
     ("favoris", "pk"): lambda d: d.bookmark.pk,
     ("statuts", "pk"): lambda d: d.status.pk,
     ("commentaires", "pk"): lambda d: d.status_comment.pk,
+    # co-edited documents
+    ("documents", "slug"): lambda d: d.group.slug,
+    ("documents", "pk"): lambda d: d.co_document.pk,
+    ("versions", "version"): lambda d: d.co_version.pk,
+    ("exporter", "fmt"): lambda d: "md",
     # Wagtail: documents and private pages
     ("documents", "0"): lambda d: d.document.pk,
     ("documents", "1"): lambda d: d.document.filename,
