@@ -286,6 +286,7 @@ class Demo:
         from extranet.chat.models import Attachment
 
         return Attachment.objects.filter(message__room=self.chat_room).earliest("pk")
+
     # --- co-edited documents (the demo's agenda in the group) ------------------------------
     @cached_property
     def co_document(self) -> CoDocument:
