@@ -42,3 +42,44 @@ def test_the_cache_answers():
     assert cache.get("maillage:ping") == "pong"
     if REQUIRED:
         assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def test_a_socket_idle_longer_than_the_layers_wait_still_gets_its_message():
+    """channels-redis waits 5 s at a time for a socket's next message; with redis-py 8's
+    default 5 s read timeout, a socket that heard nothing for that long died with "Timeout
+    reading". (Instant on the in-memory layer.)"""
+    import asyncio
+
+    layer = get_channel_layer()
+
+    async def late_message():
+        channel = await layer.new_channel()
+
+        async def send_later():
+            await asyncio.sleep(7)
+            await layer.send(channel, {"type": "ping", "n": 2})
+
+        sender = asyncio.ensure_future(send_later())
+        received = await asyncio.wait_for(layer.receive(channel), timeout=20)
+        await sender
+        return received
+
+    assert async_to_sync(late_message)() == {"type": "ping", "n": 2}
+
+
+def test_many_sockets_joining_their_groups_at_once_are_all_served():
+    """Sockets reconnecting together after a restart join their groups at the same moment:
+    more than redis-py's default pool of 100 connections."""
+    import asyncio
+
+    layer = get_channel_layer()
+
+    async def join_all():
+        channels = [await layer.new_channel() for _ in range(300)]
+        await asyncio.gather(*(layer.group_add("services.crowd", c) for c in channels))
+        await layer.group_send("services.crowd", {"type": "ping", "n": 3})
+        received = await asyncio.gather(*(layer.receive(c) for c in channels))
+        await asyncio.gather(*(layer.group_discard("services.crowd", c) for c in channels))
+        return received
+
+    assert async_to_sync(join_all)() == [{"type": "ping", "n": 3}] * 300
