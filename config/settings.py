@@ -189,17 +189,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # Two defaults of redis-py 8 that break channels-redis under load: its pool
-                # refuses a 101st connection at once ("Too many connections"), when sockets
-                # reconnecting together after a restart all join their groups at the same
-                # moment; and a read times out after 5 s, the very time channels-redis's
-                # receive loop blocks waiting for a message (BZPOPMIN, 5 s), so an idle
-                # consumer died with "Timeout reading" whenever the answer came late.
+                # redis-py 8's pool refuses a 101st connection at once ("Too many
+                # connections"): sockets reconnecting together after a restart all join their
+                # groups at the same moment, so a process needs room for them.
                 "hosts": [
                     {
                         "address": REDIS_URL,
                         "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=2000),
-                        "socket_timeout": 30,
                     }
                 ],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="maillage"),
