@@ -46,7 +46,7 @@ def test_the_cache_answers():
 
 @pytest.mark.xfail(
     bool(os.environ.get("REDIS_URL")),
-    strict=True,
+    strict=False,  # a race between two 5 s timers: it fails most runs, not every one
     reason="Known bug, open: redis-py 8 reads with a 5 s timeout, the time channels-redis's "
     "receive loop blocks (BZPOPMIN 5 s); raising socket_timeout made pytest-asyncio's loop "
     "teardown hang in CI, so it is not fixed yet (see the stop's note).",
