@@ -187,7 +187,7 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "config.channel_layer.ChannelLayer",
             "CONFIG": {
                 # redis-py 8's pool refuses a 101st connection at once ("Too many
                 # connections"): sockets reconnecting together after a restart all join their

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 
 import pytest
 from channels.db import database_sync_to_async
@@ -47,12 +46,6 @@ class InProcessSocket:
         await self.communicator.disconnect()
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")),
-    reason="In process, on the embedded default; over Redis, tests/chat/test_churn_processes.py "
-    "runs the same churn across two daphne processes (200 sockets in this one process hit "
-    "redis-py 8's 5 s read timeout, a known bug, open)",
-)
 @pytest.mark.timeout(300)  # 200 clients reconnecting, on a loaded 2-core machine
 async def test_every_client_ends_with_every_message_once_in_order_despite_disconnections(
     settings,
