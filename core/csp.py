@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 
@@ -50,9 +51,15 @@ def tile_source(tile_url: str) -> str | None:
     return f"{parts.scheme}://{host}" if parts.scheme else host
 
 
-def websocket_source(request: HttpRequest) -> str:
+def websocket_source(request: HttpRequest) -> str | None:
+    """The page's own websocket origin; none for a request whose Host is not ours (it is
+    answered 400, and its error page opens no socket)."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
     scheme = "wss" if request.is_secure() else "ws"
-    return f"{scheme}://{request.get_host()}"
+    return f"{scheme}://{host}"
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +80,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         tiles = tile_source(settings.MAP_TILE_URL)
         extra = {
             "img-src": [tiles] if tiles else [],
-            "connect-src": [websocket_source(request), *([tiles] if tiles else [])],
+            "connect-src": [
+                source for source in (websocket_source(request), tiles) if source is not None
+            ],
         }
         update = dict(parts.update or {})
         for directive, sources in extra.items():

@@ -122,15 +122,24 @@ def permission_denied(request: HttpRequest, exception: Exception | None) -> Http
 
 
 def bad_request(request: HttpRequest, exception: Exception | None) -> HttpResponse:
+    if not hasattr(request, "user"):
+        # Refused before the middleware knew the visitor or the site (a Host header that
+        # is not ours): the page without the site's header, which needs both.
+        return _standalone("400_standalone.html", request, 400)
     return render(request, "400.html", {"title": _("Bad request")}, status=400)
+
+
+def _standalone(template_name: str, request: HttpRequest, status: int) -> HttpResponse:
+    """An error page rendered without context processors (no database, no site)."""
+    from django.template import loader
+
+    template = loader.get_template(template_name)
+    return HttpResponse(template.render({"request": request}), status=status)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may come from it.
-    from django.template import loader
-
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render({"request": request}), status=500)
+    return _standalone("500.html", request, 500)
 
 
 # --- Language ------------------------------------------------------------------------------

@@ -128,3 +128,15 @@ def test_the_wagtail_admin_has_its_own_policy(client, home):
     assert directives["base-uri"] == ["'none'"]
     # Previews of pages are shown in a frame of the admin itself, nowhere else.
     assert directives["frame-ancestors"] == ["'self'"]
+
+
+@pytest.mark.parametrize("path", ["/", "/espace/", "/lieux/"])
+def test_a_request_for_a_host_that_is_not_ours_is_refused_not_a_server_error(
+    client, settings, path
+):
+    """The policy names the page's own websocket origin, read from the Host header: a Host
+    outside ALLOWED_HOSTS made that crash the answer into a 500."""
+    settings.ALLOWED_HOSTS = ["maillage.example"]
+    response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "evil.example" not in response.headers.get("Content-Security-Policy", "")
