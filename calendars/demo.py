@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from calendars.models import (
     Attendance,
@@ -240,7 +241,7 @@ def _past_workshop(spec: DemoWorkshop, place: Place, author: User, rng: random.R
     """A workshop already held: built directly, since the services refuse the past."""
     workshop = Workshop.objects.create(
         place=place,
-        slug=f"{place.slug}-{spec.title}".lower().replace(" ", "-")[:200],
+        slug=slugify(f"{place.slug} {spec.title}")[:200],
         title=spec.title,
         description=spec.description,
         theme=spec.theme,

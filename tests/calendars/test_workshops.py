@@ -519,6 +519,21 @@ def test_the_demo_adds_workshops_once_with_a_waiting_list(place):
     assert Workshop.objects.filter(ends_at__lt=timezone.now()).exists()  # held, for figures
 
 
+def test_every_demo_workshop_has_a_page_even_those_with_accents_in_their_title(client, place):
+    """The demo's past workshops kept the accents of their titles in their address, which
+    no link could be made to (migration 0003 repairs such addresses)."""
+    from calendars.demo import WORKSHOPS, load_calendars_demo
+    from core.workspaces.services import network_workspace
+
+    for id_schema in {w.place for w in WORKSHOPS}:
+        PlaceFactory(id_schema=id_schema)
+    load_calendars_demo({"coordinator": coordinator()}, network_workspace())
+    held = Workshop.objects.filter(ends_at__lt=timezone.now())
+    assert held.exists()
+    for workshop in Workshop.objects.all():
+        assert client.get(workshop.get_absolute_url()).status_code == 200, workshop.slug
+
+
 def test_public_registrations_are_rate_limited_per_address(client, facilitator, place, settings):
     cache.clear()
     settings.WORKSHOP_REGISTRATIONS_PER_HOUR = 2
