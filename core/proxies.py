@@ -163,3 +163,19 @@ def client_address(request: HttpRequest) -> str:
     """The client's address for rate limits and records. `REMOTE_ADDR` is already the real
     client's (TrustedProxyMiddleware); forwarded headers must not be read again here."""
     return request.META.get("REMOTE_ADDR") or ""
+
+
+def rate_limit_key(request: HttpRequest) -> str:
+    """Who a per-address rate limit counts: the client's address, or for IPv6 its /64. An
+    IPv6 client is given a whole /64 and may change the last 64 bits at will, so counting
+    single addresses would let one machine get round any limit."""
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -23,7 +23,7 @@ from calendars.models import Registration, RegistrationStatus, Workshop
 from calendars.services import workshops as services
 from core.http_cache import public
 from core.permissions import can
-from core.proxies import client_address
+from core.proxies import rate_limit_key
 from core.ratelimit import over_limit
 from core.views import add_service_errors, get_object_or_deny
 from geodirectory.geo import box_around, haversine_m
@@ -113,7 +113,7 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(workshop)
         if form.is_valid() and over_limit(
             "workshop-registration",
-            client_address(request),
+            rate_limit_key(request),
             limit=settings.WORKSHOP_REGISTRATIONS_PER_HOUR,
             window=3600,
         ):

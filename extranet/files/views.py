@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import can
+from core.proxies import rate_limit_key
 from core.ratelimit import over_limit
 from core.views import LoginRequired, get_object_or_deny
 from core.workspaces.models import Workspace
@@ -539,10 +540,6 @@ def _unlocked(request: HttpRequest, link: ShareLink) -> bool:
     return not link.password or request.session.get(f"share-{link.pk}") == link.password[-16:]
 
 
-def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _shared_file(link: ShareLink, file_pk: int | None) -> File:
     if link.file is not None:
         if file_pk is not None and file_pk != link.file.pk:
@@ -567,7 +564,7 @@ def share_open(request: HttpRequest, token: str, folder_pk: int | None = None) -
         if request.method == "POST":
             if over_limit(
                 "share-password",
-                f"{link.pk}:{_ip(request)}",
+                f"{link.pk}:{rate_limit_key(request)}",
                 limit=services.settings.FILES_SHARE_PASSWORD_TRIES_PER_HOUR,
                 window=3600,
             ):
@@ -599,7 +596,7 @@ def share_download(request: HttpRequest, token: str, file_pk: int | None = None)
         return redirect(link.get_absolute_url())
     if over_limit(
         "share-download",
-        _ip(request),
+        rate_limit_key(request),
         limit=services.settings.FILES_SHARE_DOWNLOADS_PER_HOUR,
         window=3600,
     ):

@@ -125,6 +125,38 @@ def test_visitors_behind_a_trusted_proxy_each_get_their_own_registration_limit(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_ipv6_client_cannot_get_round_the_limit_by_changing_its_own_64_bits(workshop, settings):
+    """An IPv6 client holds a whole /64: its addresses count as one; its neighbour in
+    another /64, and an IPv4 client, still have their own."""
+    settings.WORKSHOP_REGISTRATIONS_PER_HOUR = 1
+    url = workshop.get_absolute_url()
+    first = Visitor("2001:db8:1:2::5")
+    assert first.post(url, {"name": "Un", "phone": "01"})["status"] == 302
+    same_network = Visitor("2001:db8:1:2:ffff:1234:5678:9abc")
+    refused = same_network.post(url, {"name": "Deux", "phone": "02"})
+    assert refused["status"] == 400
+    assert "Beaucoup d’inscriptions sont venues de votre connexion" in refused["text"]
+    for n, other in enumerate(["2001:db8:1:3::5", "203.0.113.9"]):
+        response = Visitor(other).post(url, {"name": f"Autre {n}", "phone": f"03{n}"})
+        assert response["status"] == 302
+    assert workshop.registrations.count() == 3
+
+
+def test_the_rate_limit_key_of_an_address():
+    from django.test import RequestFactory
+
+    from core.proxies import rate_limit_key
+
+    def key(address: str) -> str:
+        return rate_limit_key(RequestFactory().get("/", REMOTE_ADDR=address))
+
+    assert key("203.0.113.9") == "203.0.113.9"
+    assert key("2001:db8:1:2:ffff::1") == key("2001:db8:1:2::9") == "2001:db8:1:2::/64"
+    assert key("::ffff:203.0.113.9") == "203.0.113.9"  # IPv4 seen through IPv6
+    assert key("") == ""
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_forged_forwarded_address_from_an_untrusted_peer_does_not_open_a_new_bucket(
     behind_proxy, workshop
 ):
