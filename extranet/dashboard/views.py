@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,12 +39,27 @@ def desktop_context(request: HttpRequest, workspace: Workspace) -> dict:
     user = request.user
     placed = selectors.layout(user, workspace)
     personal = workspace.kind == WorkspaceKind.PERSONAL
+    size_names = {"small": _("Small"), "medium": _("Medium"), "large": _("Large")}
     for item in placed:
         item.url = (
             reverse("dashboard:widget", args=[item.widget.key])
             if personal
             else reverse("dashboard:group_widget", args=[workspace.slug, item.widget.key])
         )
+        # Worked out here rather than by five {% blocktranslate %} a widget: the frame of a
+        # full desktop spent most of its time in those template tags.
+        title = {"title": item.widget.title}
+        item.dom_id = f"{workspace.pk}-{slugify(item.widget.key)}"
+        item.labels = {
+            "up": _("Move “%(title)s” up") % title,
+            "down": _("Move “%(title)s” down") % title,
+            "remove": _("Remove “%(title)s”") % title,
+            "size": _("Size of “%(title)s”") % title,
+            "open": _("Open “%(title)s”") % title,
+        }
+        item.size_choices = [
+            (size, size_names.get(size, size), size == item.size) for size in item.widget.sizes
+        ]
     may_arrange = services.may_arrange(user, workspace)
     on_desktop = {p.widget.key for p in placed}
     return {
