@@ -215,6 +215,7 @@ class EventChange(models.Model):
         CREATED = "created", _("added the event")
         UPDATED = "updated", _("changed the event")
         DELETED = "deleted", _("deleted the event")
+        CANCELLED = "cancelled", _("cancelled the event")
         OCCURRENCE_CANCELLED = "occurrence_cancelled", _("cancelled one occurrence")
         OCCURRENCE_MOVED = "occurrence_moved", _("moved one occurrence")
         OCCURRENCE_RESTORED = "occurrence_restored", _("put one occurrence back at its time")

@@ -98,11 +98,18 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _snapshot(event: Event) -> dict[str, str]:
+def snapshot(event: Event) -> dict[str, str]:
+    """The fields the log compares, as text."""
     return {name: _as_text(getattr(event, name)) for name in LOGGED_FIELDS}
 
 
-def _log(
+def changes_since(before: dict[str, str], event: Event) -> dict[str, list[str]]:
+    """`{field: [before, after]}` for the fields of `event` that differ from `before`."""
+    after = snapshot(event)
+    return {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+
+
+def log_change(
     *,
     actor: User,
     event: Event,
@@ -157,7 +164,7 @@ def event_create(
     _check_schedule(event, new_start=True)
     event.full_clean()
     event.save()
-    _log(actor=actor, event=event, action=EventChange.Action.CREATED)
+    log_change(actor=actor, event=event, action=EventChange.Action.CREATED)
     activity_record(
         kind="calendars.event",
         actor=actor,
@@ -186,7 +193,7 @@ def event_update(
 ) -> Event:
     require(actor, "edit", event)
     _refuse_session(event)
-    before = _snapshot(event)
+    before = snapshot(event)
     # A past event may still be corrected; only moving its start into the past is refused.
     new_start = start != event.start and start < timezone.now()
     event.title = title
@@ -205,10 +212,9 @@ def event_update(
     if stale:
         EventException.objects.filter(pk__in=stale).delete()
     _bump_sequence(event)
-    after = _snapshot(event)
-    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    changes = changes_since(before, event)
     if changes:
-        _log(actor=actor, event=event, action=EventChange.Action.UPDATED, changes=changes)
+        log_change(actor=actor, event=event, action=EventChange.Action.UPDATED, changes=changes)
     return event
 
 
@@ -216,7 +222,7 @@ def event_update(
 def event_delete(*, actor: User, event: Event) -> None:
     require(actor, "edit", event)
     _refuse_session(event)
-    _log(actor=actor, event=event, action=EventChange.Action.DELETED, deleted=True)
+    log_change(actor=actor, event=event, action=EventChange.Action.DELETED, deleted=True)
     event.delete()
 
 
@@ -239,7 +245,7 @@ def occurrence_cancel(*, actor: User, event: Event, original_start: datetime) ->
         defaults={"is_cancelled": True, "start": None, "end": None},
     )
     _bump_sequence(event)
-    _log(
+    log_change(
         actor=actor,
         event=event,
         action=EventChange.Action.OCCURRENCE_CANCELLED,
@@ -271,7 +277,7 @@ def occurrence_move(
     exception.full_clean()
     exception.save()
     _bump_sequence(event)
-    _log(
+    log_change(
         actor=actor,
         event=event,
         action=EventChange.Action.OCCURRENCE_MOVED,
@@ -294,7 +300,7 @@ def occurrence_restore(*, actor: User, event: Event, original_start: datetime) -
     ).delete()
     if deleted:
         _bump_sequence(event)
-        _log(
+        log_change(
             actor=actor,
             event=event,
             action=EventChange.Action.OCCURRENCE_RESTORED,

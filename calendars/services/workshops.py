@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from calendars.models import (
     Attendance,
     Event,
+    EventChange,
     FeeKind,
     Registration,
     RegistrationStatus,
@@ -38,6 +39,7 @@ from calendars.models import (
 )
 from calendars.notifications import Verb
 from calendars.services.calendars import calendar_for_place
+from calendars.services.events import changes_since, log_change, snapshot
 from core.accounts.models import User
 from core.activity.services import activity_record
 from core.http_cache import purge_on_commit
@@ -190,6 +192,7 @@ def workshop_create(
         )
         event.full_clean()
         event.save()
+        log_change(actor=user, event=event, action=EventChange.Action.CREATED)
     _refresh_dates(workshop)
     _public_pages_changed(workshop)
     if workshop.is_published:
@@ -232,10 +235,18 @@ def workshop_update(*, user: User, workshop: Workshop, **fields) -> Workshop:
                 % {"count": confirmed}
             }
         )
+    old_title = Workshop.objects.values_list("title", flat=True).get(pk=workshop.pk)
     workshop.full_clean()
     workshop.save()
-    if "title" in fields:
+    if workshop.title != old_title:
         workshop.sessions.update(title=workshop.title, sequence=F("sequence") + 1)
+        for session in workshop.sessions.all():
+            log_change(
+                actor=user,
+                event=session,
+                action=EventChange.Action.UPDATED,
+                changes={"title": [old_title, workshop.title]},
+            )
     _promote_waiting(workshop)
     _public_pages_changed(workshop)
     return workshop
@@ -250,6 +261,8 @@ def workshop_cancel(*, user: User, workshop: Workshop, reason: str = "") -> Work
         return workshop
     workshop.is_cancelled = True
     workshop.save(update_fields=["is_cancelled", "updated_at"])
+    for session in workshop.sessions.filter(is_cancelled=False):
+        log_change(actor=user, event=session, action=EventChange.Action.CANCELLED)
     workshop.sessions.update(is_cancelled=True, sequence=F("sequence") + 1)
     for registration in workshop.registrations.filter(status__in=_active()):
         _email_on_commit(registration.pk, "workshop_cancelled", reason=reason)
@@ -275,10 +288,17 @@ def session_move(
     if clash:
         raise ValidationError(_("Another session of this workshop is at that time."))
     old_start = session.start
+    before = snapshot(session)
     session.start, session.end = start, end
     session.sequence += 1
     session.full_clean()
     session.save()
+    log_change(
+        actor=user,
+        event=session,
+        action=EventChange.Action.UPDATED,
+        changes=changes_since(before, session),
+    )
     _refresh_dates(workshop)
     for registration in workshop.registrations.filter(status__in=_active()):
         _email_on_commit(
@@ -306,6 +326,7 @@ def session_cancel(*, user: User, session: Event, reason: str = "") -> Event:
     session.is_cancelled = True
     session.sequence += 1
     session.save(update_fields=["is_cancelled", "sequence", "updated_at"])
+    log_change(actor=user, event=session, action=EventChange.Action.CANCELLED)
     _refresh_dates(workshop)
     for registration in workshop.registrations.filter(status__in=_active()):
         _email_on_commit(registration.pk, "session_cancelled", session_id=session.pk, reason=reason)

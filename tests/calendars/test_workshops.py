@@ -519,6 +519,46 @@ def test_the_demo_adds_workshops_once_with_a_waiting_list(place):
     assert Workshop.objects.filter(ends_at__lt=timezone.now()).exists()  # held, for figures
 
 
+def test_workshop_sessions_are_logged_in_the_places_calendar_like_any_event(
+    client, facilitator, place
+):
+    """Sessions are events of the place's calendar: adding, renaming, moving and cancelling
+    them is in the calendar's log, with who did it."""
+    from calendars.models import EventChange
+
+    colleague = UserFactory(display_name="Jules")
+    place.facilitators.add(colleague)
+    workshop = plan(facilitator, place, count=3, title="Tablette pour débuter")
+    services.workshop_update(user=colleague, workshop=workshop, title="Tablette : les bases")
+    first, second, third = workshop.sessions.order_by("start")
+    services.session_move(
+        user=facilitator,
+        session=first,
+        start=first.start + timedelta(hours=1),
+        end=first.end + timedelta(hours=1),
+    )
+    services.session_cancel(user=colleague, session=second)
+    services.workshop_cancel(user=facilitator, workshop=workshop)
+
+    log = list(EventChange.objects.filter(calendar=first.calendar).order_by("pk"))
+    actions = [(c.action, c.actor, c.event_id) for c in log]
+    assert actions[:3] == [("created", facilitator, s.pk) for s in (first, second, third)]
+    assert actions[3:6] == [("updated", colleague, s.pk) for s in (first, second, third)]
+    assert log[3].changes == {"title": ["Tablette pour débuter", "Tablette : les bases"]}
+    assert actions[6] == ("updated", facilitator, first.pk)
+    assert set(log[6].changes) == {"start", "end"}
+    assert actions[7] == ("cancelled", colleague, second.pk)
+    # Cancelling the workshop cancels what was left: the two other sessions, once each.
+    assert sorted(actions[8:]) == sorted(
+        [("cancelled", facilitator, first.pk), ("cancelled", facilitator, third.pk)]
+    )
+
+    client.force_login(facilitator)
+    page = client.get(reverse("agenda:calendar_log", args=[first.calendar.pk]))
+    assert page.status_code == 200
+    assert "a annulé l’événement" in page.content.decode()
+
+
 def test_every_demo_workshop_has_a_page_even_those_with_accents_in_their_title(client, place):
     """The demo's past workshops kept the accents of their titles in their address, which
     no link could be made to (migration 0003 repairs such addresses)."""
