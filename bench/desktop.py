@@ -26,17 +26,14 @@ import sys
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 RENDERS = int(os.environ.get("BENCH_RENDERS", 30))
 GROUPS = 20
 FEED_ITEMS = 1000
 GOAL = 5.0
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def _populate():
@@ -217,7 +214,7 @@ def worker() -> dict:
         results["pages"][label] = {
             "queries": len(queries),
             "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 95), 2),
+            "p95_ms": round(percentile(times, 95), 2),
         }
     results["pages"]["whole desktop (page + every widget, in sequence)"] = {
         "queries": sum(
@@ -226,7 +223,7 @@ def worker() -> dict:
             if k == "desktop page (its frame)" or k.startswith("widget ")
         ),
         "p50_ms": round(statistics.median(totals), 2),
-        "p95_ms": round(_percentile(totals, 95), 2),
+        "p95_ms": round(percentile(totals, 95), 2),
     }
     counts = {}
     feed_page(me, limit=5)

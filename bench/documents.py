@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 PYTHON = sys.executable
@@ -139,11 +141,6 @@ def _clients(port: int, path: str, setup: dict) -> list[float]:
     return result["latencies"]
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
 def _relay(env: dict[str, str], setup: dict) -> dict:
     port = PORT
     server = subprocess.Popen(
@@ -185,8 +182,8 @@ def _relay(env: dict[str, str], setup: dict) -> dict:
     figures = {}
     for name, values in (("room", room), ("baseline", echo)):
         figures[name] = {
-            "p50_ms": round(_percentile(values, 50), 2),
-            "p99_ms": round(_percentile(values, 99), 2),
+            "p50_ms": round(percentile(values, 50), 2),
+            "p99_ms": round(percentile(values, 99), 2),
             "mean_ms": round(statistics.fmean(values), 2),
             "deliveries": len(values),
         }

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench" / "files"
 SIZE_MB = int(os.environ.get("BENCH_FILE_MB", 100))
@@ -35,11 +37,6 @@ CHUNK = 1024 * 1024
 PG_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/maillage_bench_files"
 )
-
-
-def _percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def _django():
@@ -332,7 +329,7 @@ def listing_worker() -> dict:
             assert response.status_code == 200
         results[name] = {
             "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 95), 2),
+            "p95_ms": round(percentile(times, 95), 2),
         }
     queries = {}
     for label, folder in (("100 files", small), (f"{FILES} files", big)):

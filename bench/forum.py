@@ -17,6 +17,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 RENDERS = int(os.environ.get("BENCH_RENDERS", 30))
@@ -25,11 +27,6 @@ TOPICS = int(os.environ.get("BENCH_CATEGORY_TOPICS", 10_000))
 PG_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/maillage_bench_forum"
 )
-
-
-def _percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def worker() -> dict:
@@ -120,7 +117,7 @@ def worker() -> dict:
             assert response.status_code == 200
         results[name] = {
             "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 95), 2),
+            "p95_ms": round(percentile(times, 95), 2),
         }
     return results
 

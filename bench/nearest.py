@@ -27,6 +27,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 SIZES = [int(s) for s in os.environ.get("BENCH_PLACES", "20000,100000").split(",")]
@@ -55,11 +57,6 @@ def _points(rng: random.Random, communes, n: int, jitter: float) -> list[tuple[f
         (lat + rng.uniform(-jitter, jitter), lon + rng.uniform(-jitter, jitter))
         for lat, lon, _pop in chosen
     ]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def worker(size: int) -> dict:
@@ -120,10 +117,10 @@ def worker(size: int) -> dict:
     return {
         "places": size,
         "queries": len(queries),
-        "nearest_p50_ms": round(_percentile(indexed, 50), 3),
-        "nearest_p95_ms": round(_percentile(indexed, 95), 3),
-        "scan_p50_ms": round(_percentile(scanned, 50), 3),
-        "scan_p95_ms": round(_percentile(scanned, 95), 3),
+        "nearest_p50_ms": round(percentile(indexed, 50), 3),
+        "nearest_p95_ms": round(percentile(indexed, 95), 3),
+        "scan_p50_ms": round(percentile(scanned, 50), 3),
+        "scan_p95_ms": round(percentile(scanned, 95), 3),
         "results_differing_from_scan": mismatches,
     }
 

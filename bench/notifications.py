@@ -27,6 +27,8 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 USERS = int(os.environ.get("BENCH_USERS", 200))
@@ -146,11 +148,6 @@ async def _measure(port: int, keys: list[str]) -> dict[str, list[float]]:
     return lat
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
 def run() -> dict:
     env = _env()
     keys = _prepare(env)
@@ -181,8 +178,8 @@ def run() -> dict:
     figures = {}
     for name, values in lat.items():
         figures[name] = {
-            "p50_ms": round(_percentile(values, 50) * 1000, 2),
-            "p99_ms": round(_percentile(values, 99) * 1000, 2),
+            "p50_ms": round(percentile(values, 50) * 1000, 2),
+            "p99_ms": round(percentile(values, 99) * 1000, 2),
             "mean_ms": round(statistics.fmean(values) * 1000, 2),
             "deliveries": len(values),
         }

@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 RENDERS = int(os.environ.get("BENCH_RENDERS", 30))
@@ -35,11 +37,6 @@ GOAL_CONTENT = 2.0  # × the layout
 
 TRIVIAL = "trivial view (baseline)"
 LAYOUT = "empty page in the members' layout"
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def worker() -> dict:
@@ -117,7 +114,7 @@ def worker() -> dict:
             "viewer": viewer,
             "queries": len(queries),
             "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 95), 2),
+            "p95_ms": round(percentile(times, 95), 2),
             "cpu_p50_ms": round(statistics.median(cpu for _s, _w, cpu in runs), 2),
         }
     return results
