@@ -44,6 +44,17 @@ def offered(user: User, workspace: Workspace) -> list[DesktopWidget]:
     return cached
 
 
+def offered_widget(user: User, key: str, group: Workspace | None = None) -> DesktopWidget | None:
+    """The widget `key`, if `offered` would list it on the user's desktop (or on `group`'s
+    home page): asking only this widget whether it is available, for its own request."""
+    widget = registry.desktop_widgets.get(key)
+    if widget is None:
+        return None
+    if group is not None:
+        return widget if widget.group_context is not None else None
+    return widget if widget.available is None or widget.available(user) else None
+
+
 def default_layout(user: User, workspace: Workspace) -> list[dict]:
     if workspace.kind == WorkspaceKind.PERSONAL:
         role = role_of(user)

@@ -119,16 +119,16 @@ def _widget_response(request, widget, workspace=None, back=None) -> HttpResponse
     )
 
 
-def _widget_or_404(user, workspace: Workspace, key: str) -> DesktopWidget:
-    for widget in selectors.offered(user, workspace):
-        if widget.key == key:
-            return widget
-    raise Http404
+def _widget_or_404(user, key: str, group: Workspace | None = None) -> DesktopWidget:
+    widget = selectors.offered_widget(user, key, group)
+    if widget is None:
+        raise Http404
+    return widget
 
 
 @login_required
 def widget(request: HttpRequest, key: str) -> HttpResponse:
-    found = _widget_or_404(request.user, _personal(request), key)
+    found = _widget_or_404(request.user, key)
     return _widget_response(request, found, back=reverse("dashboard:home"))
 
 
@@ -142,7 +142,7 @@ def _group(request: HttpRequest, slug: str) -> Workspace:
 @login_required
 def group_widget(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     group = _group(request, slug)
-    found = _widget_or_404(request.user, group, key)
+    found = _widget_or_404(request.user, key, group)
     return _widget_response(request, found, group, back=group.get_absolute_url())
 
 

@@ -267,3 +267,12 @@ def test_widgets_show_nothing_of_a_secret_group_to_outsiders(client):
     # Insiders see them (the topic is theirs, so it is read: it is in the activity).
     assert "Question confidentielle" in seen(insider, "groups.activity")
     assert "Réunion confidentielle" in seen(insider, "calendars.next")
+
+
+def test_a_widget_made_only_for_the_personal_desktop_is_not_found_on_a_group(client):
+    group = GroupFactory(visibility="network")
+    client.force_login(UserFactory())
+    notes = reverse("dashboard:group_widget", args=[group.slug, "notes"])
+    assert client.get(notes).status_code == 404
+    activity = reverse("dashboard:group_widget", args=[group.slug, "groups.activity"])
+    assert client.get(activity).status_code == 200
