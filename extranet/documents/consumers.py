@@ -219,6 +219,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self._refuse_at_handshake(CLOSE_UNAUTHENTICATED)
             return
         self.user_id = user.pk
+        self.display_name = str(user)
         self.session_key = session.session_key
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.wants_ack = query.get("ack") == ["1"]
@@ -300,9 +301,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                 else:
                     await self._take_update(frame.payload)
             elif frame.kind == ydoc.MESSAGE_AWARENESS:
-                clients = ydoc.awareness_clients(frame.payload)
+                # The others see the account's name on this caret, not one the client chose.
+                payload, clients = ydoc.signed_awareness(frame.payload, self.display_name)
                 self.awareness_clients.update(clients)
-                await self._relay("document.awareness", bytes_data)
+                await self._relay("document.awareness", ydoc.awareness_frame(payload))
             # MESSAGE_QUERY_AWARENESS: the server keeps no awareness to answer with.
         except ydoc.FrameError:
             await self._close(CLOSE_MALFORMED)

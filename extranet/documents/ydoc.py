@@ -8,6 +8,7 @@ The editor (Tiptap's Collaboration extension) keeps the content in the XML fragm
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -113,16 +114,33 @@ def saved_frame(count: int) -> bytes:
 
 def awareness_clients(payload: bytes) -> dict[int, int]:
     """The client ids (and clocks) an awareness update speaks for; FrameError if malformed."""
+    return signed_awareness(payload, None)[1]
+
+
+def signed_awareness(payload: bytes, name: str | None) -> tuple[bytes, dict[int, int]]:
+    """The awareness update with the name on each caret (`user.name`) set to `name`, the
+    account's, whatever the client wrote there, and the client ids (and clocks) it speaks
+    for. FrameError if malformed, or if a state is not JSON (every peer would fail to read
+    it). With `name` None, the payload is only checked."""
     count, pos = read_var_uint(payload, 0)
     clients = {}
+    out = [write_var_uint(count)]
     for _i in range(count):
         client, pos = read_var_uint(payload, pos)
         clock, pos = read_var_uint(payload, pos)
-        _state, pos = read_var_bytes(payload, pos)
+        raw, pos = read_var_bytes(payload, pos)
+        try:
+            state = json.loads(raw)
+        except ValueError as error:  # UnicodeDecodeError included
+            raise FrameError("awareness state is not JSON") from error
+        if name is not None and isinstance(state, dict) and isinstance(state.get("user"), dict):
+            state["user"]["name"] = name
+            raw = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
         clients[client] = clock
+        out += [write_var_uint(client), write_var_uint(clock), write_var_uint(len(raw)), raw]
     if pos != len(payload):
         raise FrameError("trailing bytes in awareness")
-    return clients
+    return b"".join(out), clients
 
 
 def awareness_removal(clients: dict[int, int]) -> bytes:

@@ -3,6 +3,8 @@ session, routing): sync, storing before relaying, awareness, limits, rights."""
 
 from __future__ import annotations
 
+import json
+
 import pycrdt
 import pytest
 from channels.db import aclose_old_connections, database_sync_to_async
@@ -104,15 +106,19 @@ async def test_saved_acknowledgements_come_after_the_commit_for_clients_that_ask
     await alice.communicator.disconnect()
 
 
+def awareness(client: int, clock: int, state: bytes) -> bytes:
+    payload = ydoc.write_var_uint(1) + ydoc.write_var_uint(client) + ydoc.write_var_uint(clock)
+    return payload + ydoc.write_var_uint(len(state)) + state
+
+
 async def test_awareness_is_relayed_to_the_others_and_never_stored():
     w = await setup()
     alice = await open_client(w["document"], w["owner"])
     bob = await open_client(w["document"], w["member"])
     await alice.drain()
     await bob.drain()
-    state = b'{"user":{"name":"Alice","color":"#1d3f6e"}}'
-    payload = ydoc.write_var_uint(1) + ydoc.write_var_uint(42) + ydoc.write_var_uint(1)
-    payload += ydoc.write_var_uint(len(state)) + state
+    name = str(w["owner"]).encode()
+    payload = awareness(42, 1, b'{"user":{"name":"' + name + b'","color":"#1d3f6e"}}')
     await alice.send(ydoc.awareness_frame(payload))
     frame = await bob.next()
     assert frame.kind == ydoc.MESSAGE_AWARENESS
@@ -123,6 +129,29 @@ async def test_awareness_is_relayed_to_the_others_and_never_stored():
     frame = await bob.next()
     assert frame.kind == ydoc.MESSAGE_AWARENESS
     assert ydoc.awareness_clients(frame.payload) == {42: 2}
+    await bob.communicator.disconnect()
+
+
+async def test_a_caret_shows_the_accounts_name_whatever_name_the_client_writes():
+    w = await setup()
+    alice = await open_client(w["document"], w["owner"])
+    bob = await open_client(w["document"], w["member"])
+    await alice.drain()
+    await bob.drain()
+    spoofed = '{"user":{"name":"La coordinatrice","color":"#1d3f6e"},"cursor":null}'
+    await alice.send(ydoc.awareness_frame(awareness(42, 3, spoofed.encode())))
+    frame = await bob.next()
+    payload, clients = ydoc.signed_awareness(frame.payload, None)
+    assert clients == {42: 3}
+    _count, pos = ydoc.read_var_uint(payload, 0)
+    _client, pos = ydoc.read_var_uint(payload, pos)
+    _clock, pos = ydoc.read_var_uint(payload, pos)
+    state, _pos = ydoc.read_var_bytes(payload, pos)
+    assert json.loads(state) == {
+        "user": {"name": str(w["owner"]), "color": "#1d3f6e"},
+        "cursor": None,
+    }
+    await alice.communicator.disconnect()
     await bob.communicator.disconnect()
 
 
@@ -189,6 +218,8 @@ async def test_trashing_a_document_closes_its_sockets():
         b"\x00\x02\x03abc",  # not a Yjs update
         b"\x00\x02\x02\x00\x00extra",  # trailing bytes
         b"\x01\x05\x01\x02",  # awareness cut short
+        b"\x01\x06\x01\x2a\x01\x02{x",  # an awareness state that is not JSON
+        b"\x01\x07\x01\x2a\x01\x03\xff\xfe}",  # nor even text
     ],
 )
 async def test_malformed_frames_close_the_socket_with_a_reason(frame):
