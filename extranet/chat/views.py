@@ -79,6 +79,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "newer": before is not None,
             "can_post": can(request.user, "post", room),
             "can_moderate": can(request.user, "moderate", room),
+            "reactions": services.REACTIONS,
             "form": MessageForm(initial={"client_id": uuid.uuid4().hex}),
             "title": title,
         },

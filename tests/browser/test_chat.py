@@ -1,6 +1,6 @@
 """Two people chat in two browsers: one types (the other sees it), sends with Enter (the
 other sees the message, and the unread counter in the header on another page), the other
-replies to it (shown as a reply)."""
+replies to it (shown as a reply), and she reacts to the reply."""
 
 from __future__ import annotations
 
@@ -57,3 +57,14 @@ def test_two_people_chat_with_typing_unread_and_reply(new_page):
     # Announced politely to screen readers.
     expect(a.locator("[data-chat-announce]")).to_have_text("Nouveau message de Bob Durand")
     expect(b.get_by_label("Message", exact=True)).to_have_value("")
+
+    # Alice reacts to the reply with one of the six reactions, by keyboard; Bob sees it.
+    picker = reply.locator("summary", has_text="Réagir")
+    picker.focus()
+    picker.press("Enter")
+    party = reply.get_by_role("button", name="Réagir 🎉")
+    expect(party).to_be_visible()
+    party.focus()
+    party.press("Enter")
+    on_bob = b.locator(".chat-message", has_text="Avec la caméra.").locator(".chat-reactions")
+    expect(on_bob).to_contain_text("🎉 1")

@@ -19,6 +19,7 @@
     });
   }
 
+  var reactionChoices = (texts.reactions || "👍").split(" ");
   var send = null;
   var roomId = pane ? Number(pane.getAttribute("data-chat-room-pane")) : null;
   var me = pane ? Number(pane.getAttribute("data-user")) : null;
@@ -153,14 +154,24 @@
       li.appendChild(line);
     }
     if (canPost || canModerate) {
-      var tools = document.createElement("p");
+      var tools = document.createElement("div");
       tools.className = "chat-actions";
       if (canPost) {
         tools.appendChild(button(texts.reply, "reply"));
-        var like = button("👍", "react");
-        like.setAttribute("data-emoji", "👍");
-        like.setAttribute("aria-label", texts.react + " 👍");
-        tools.appendChild(like);
+        // The reactions the server takes, behind one « React » button (a disclosure: Enter
+        // or Space opens it, Tab walks through the choices).
+        var picker = document.createElement("details");
+        picker.className = "chat-react";
+        var summary = document.createElement("summary");
+        summary.textContent = texts.react;
+        picker.appendChild(summary);
+        reactionChoices.forEach(function (emoji) {
+          var choice = button(emoji, "react");
+          choice.setAttribute("data-emoji", emoji);
+          choice.setAttribute("aria-label", texts.react + " " + emoji);
+          picker.appendChild(choice);
+        });
+        tools.appendChild(picker);
       }
       if (m.author.id === me && canPost) tools.appendChild(button(texts.edit, "edit"));
       if (m.author.id === me || canModerate) tools.appendChild(button(texts.delete, "delete"));
@@ -381,6 +392,8 @@
       textarea.focus();
     } else if (action === "react") {
       send({ type: "chat.react", room: roomId, seq: seq, emoji: target.getAttribute("data-emoji") });
+      var open = target.closest("details");
+      if (open) open.open = false;
     } else if (action === "delete") {
       if (window.confirm(texts["confirm-delete"])) send({ type: "chat.delete", room: roomId, seq: seq });
     } else if (action === "edit") {
