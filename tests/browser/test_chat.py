@@ -1,6 +1,6 @@
 """Two people chat in two browsers: one types (the other sees it), sends with Enter (the
 other sees the message, and the unread counter in the header on another page), the other
-replies to it (shown as a reply), and she reacts to the reply."""
+replies to it (shown as a reply), she reacts to the reply, and he corrects it in place."""
 
 from __future__ import annotations
 
@@ -68,3 +68,18 @@ def test_two_people_chat_with_typing_unread_and_reply(new_page):
     party.press("Enter")
     on_bob = b.locator(".chat-message", has_text="Avec la caméra.").locator(".chat-reactions")
     expect(on_bob).to_contain_text("🎉 1")
+
+    # Bob corrects his reply in place; Escape first puts it back untouched.
+    mine = b.locator(".chat-message", has_text="Avec la caméra.")
+    mine.get_by_role("button", name="Modifier").click()
+    box = mine.get_by_role("textbox", name="Modifier")
+    expect(box).to_be_focused()
+    box.press("Escape")
+    expect(box).to_have_count(0)
+    mine.get_by_role("button", name="Modifier").click()
+    box = mine.get_by_role("textbox", name="Modifier")
+    box.fill("Moi ! Avec le trépied.")
+    box.press("Enter")
+    edited = a.locator(".chat-message", has_text="Avec le trépied.")
+    expect(edited).to_contain_text("modifié")
+    expect(edited.locator(".chat-reactions")).to_contain_text("🎉 1")

@@ -190,7 +190,13 @@
       if (Number(existing.getAttribute("data-rev")) >= m.rev && existing._body !== undefined) {
         return false;
       }
-      existing.replaceWith(render(m));
+      var fresh = render(m);
+      var editing = existing.querySelector("form.chat-edit");
+      if (editing && !m.deleted) {
+        fresh.querySelector(".chat-body").hidden = true;
+        fresh.querySelector(".chat-body").after(editing);
+      }
+      existing.replaceWith(fresh);
       return false;
     }
     var node = render(m);
@@ -376,6 +382,57 @@
     });
   }
 
+  // Editing one's message in place: its text in a box under a label, Enter or « Save »
+  // sends it, Escape or « Cancel » puts the message back. The server's echo redraws it.
+  function closeEditor(li) {
+    var form = li.querySelector("form.chat-edit");
+    if (form) form.remove();
+    var body = li.querySelector(".chat-body");
+    if (body) body.hidden = false;
+    var edit = li.querySelector('[data-action="edit"]');
+    if (edit) edit.focus();
+  }
+
+  function openEditor(li, seq) {
+    var body = li.querySelector(".chat-body");
+    if (!body || li.querySelector("form.chat-edit")) return;
+    var form = document.createElement("form");
+    form.className = "chat-edit";
+    var label = document.createElement("label");
+    label.className = "visually-hidden";
+    label.htmlFor = "chat-edit-" + seq;
+    label.textContent = texts.edit;
+    var box = document.createElement("textarea");
+    box.id = "chat-edit-" + seq;
+    box.rows = 3;
+    box.value = li._body || "";
+    var save = document.createElement("button");
+    save.type = "submit";
+    save.textContent = texts.save;
+    form.append(label, box, save, button(texts.cancel, "cancel-edit"));
+    // The message may be redrawn while the box is open (the form moves to the new one).
+    var current = function () { return form.closest("[data-seq]"); };
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (box.value.trim() && box.value !== current()._body) {
+        send({ type: "chat.edit", room: roomId, seq: seq, body: box.value });
+      }
+      closeEditor(current());
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closeEditor(current());
+      } else if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    body.hidden = true;
+    body.after(form);
+    box.focus();
+  }
+
   messages.addEventListener("click", function (event) {
     var target = event.target.closest("[data-action]");
     if (!target) return;
@@ -397,8 +454,9 @@
     } else if (action === "delete") {
       if (window.confirm(texts["confirm-delete"])) send({ type: "chat.delete", room: roomId, seq: seq });
     } else if (action === "edit") {
-      var text = window.prompt(texts.edit, li._body || "");
-      if (text && text.trim()) send({ type: "chat.edit", room: roomId, seq: seq, body: text });
+      openEditor(li, seq);
+    } else if (action === "cancel-edit") {
+      closeEditor(li);
     }
   });
 
