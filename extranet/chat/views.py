@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from core.views import LoginRequired, add_service_errors, get_object_or_deny
 from core.workspaces.models import Workspace
 from extranet.chat import selectors, services
 from extranet.chat.forms import ChannelForm, DirectForm, MessageForm
-from extranet.chat.models import Attachment, Message, Room
+from extranet.chat.models import Attachment, Message, ModerationLog, Room
 
 
 def _signed_in(request: HttpRequest) -> None:
@@ -82,6 +83,30 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "reactions": services.REACTIONS,
             "form": MessageForm(initial={"client_id": uuid.uuid4().hex}),
             "title": title,
+        },
+    )
+
+
+MODERATION_LOG_PER_PAGE = 50
+
+
+def moderation_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """The messages the room's moderators deleted: who, whose, when, and what it said. For
+    those who moderate the room (the text of a deleted message is theirs to see)."""
+    room = _room(request, pk, "moderate")
+    entries = ModerationLog.objects.filter(room=room).select_related("moderator", "author")
+    page = Paginator(entries.order_by("-created_at", "-pk"), MODERATION_LOG_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    title = str(room)  # never a direct conversation: those have no moderators
+    return render(
+        request,
+        "chat/moderation_log.html",
+        {
+            "room": room,
+            "room_title": title,
+            "page_obj": page,
+            "title": _("Moderation log of %(room)s") % {"room": title},
         },
     )
 

@@ -165,6 +165,44 @@ def test_an_attachment_downloads_only_for_who_reads_the_room(world, who):
         assert b"".join(response.streaming_content) == b"Notes\n"
 
 
+# Who moderates which room: deletes anyone's message and reads the moderation log.
+MODERATORS = {
+    "secret_group": {"moderator"},
+    "no_chat_group": set(),
+    "direct": set(),
+    "network_channel": {"coordinator"},
+    "lot_channel": {"admin_elsewhere", "coordinator"},
+}
+
+
+@pytest.mark.parametrize("who", [p for p in PEOPLE if p != "closed"])
+def test_the_moderation_log_is_for_moderators_and_hidden_from_who_may_not_read(world, who):
+    """A moderator reads what deleted messages said; a reader who does not moderate is
+    refused (403: the room is no secret to them); anyone else finds nothing (404)."""
+    people = world["people"]
+    for key, moderators in MODERATORS.items():
+        if moderators:  # a reader's message, deleted by a moderator
+            poster = people[sorted(READERS[key] - moderators)[0]]
+            message, _created = services.message_post(
+                actor=poster, room=world["rooms"][key], body=f"Hors sujet {key}", client_id="hs"
+            )
+            services.message_delete(actor=people[sorted(moderators)[0]], message=message)
+    user = people[who]
+    client = browser(user)
+    for key, room in world["rooms"].items():
+        assert can(user, "moderate", room) is (who in MODERATORS[key]), (who, key)
+        response = client.get(reverse("chat:moderation_log", args=[room.pk]))
+        if who in MODERATORS[key]:
+            assert response.status_code == 200, (who, key)
+            assert f"Hors sujet {key}" in response.content.decode()
+        else:
+            expected = 403 if who in READERS[key] else 404
+            assert response.status_code == expected, (who, key)
+        room_page = client.get(reverse("chat:room", args=[room.pk])).content.decode()
+        log_link = reverse("chat:moderation_log", args=[room.pk])
+        assert (log_link in room_page) is (who in MODERATORS[key]), (who, key)
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(world):
     room = world["rooms"]["network_channel"]
     response = Client().get(reverse("chat:room", args=[room.pk]))
