@@ -56,3 +56,12 @@ class ChannelForm(forms.Form):
     def handles(self) -> list[str]:
         raw = self.cleaned_data.get("posters") or ""
         return [h.strip().lstrip("@").lower() for h in raw.split(",") if h.strip()]
+
+
+class HandleForm(forms.Form):
+    """One person, by handle: added to a conversation or to a channel's posters."""
+
+    handle = forms.CharField(label=_("Their handle"), max_length=40)
+
+    def clean_handle(self) -> str:
+        return self.cleaned_data["handle"].strip().lstrip("@").lower()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/envoyer/", views.post, name="post"),
     path("<int:pk>/sourdine/", views.mute, name="mute"),
     path("<int:pk>/moderation/", views.moderation_log, name="moderation_log"),
+    path("<int:pk>/personnes/", views.people, name="people"),
     path("<int:pk>/messages/<int:seq>/supprimer/", views.delete, name="delete"),
     path("fichiers-joints/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from core.territories.models import Territory
 from core.views import LoginRequired, add_service_errors, get_object_or_deny
 from core.workspaces.models import Workspace
 from extranet.chat import selectors, services
-from extranet.chat.forms import ChannelForm, DirectForm, MessageForm
+from extranet.chat.forms import ChannelForm, DirectForm, HandleForm, MessageForm
 from extranet.chat.models import Attachment, Message, ModerationLog, Room
 
 
@@ -83,6 +83,57 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "reactions": services.REACTIONS,
             "form": MessageForm(initial={"client_id": uuid.uuid4().hex}),
             "title": title,
+        },
+    )
+
+
+def people(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who is in a conversation (and who may post in a channel): its members add someone or
+    leave; a channel's moderators choose its posters."""
+    room = _room(request, pk)
+    form = HandleForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "leave":
+                services.member_remove(actor=request.user, room=room, user=request.user)
+                flash.success(request, _("You left the conversation."))
+                return redirect("chat:index")
+            if action == "remove":
+                person = get_object_or_404(User, pk=request.POST.get("user") or 0)
+                services.member_remove(actor=request.user, room=room, user=person)
+                flash.success(request, _("%(name)s was taken off.") % {"name": person})
+                return redirect("chat:people", pk=room.pk)
+            if action == "add" and form.is_valid():
+                person = User.objects.filter(
+                    handle=form.cleaned_data["handle"], is_active=True
+                ).first()
+                if person is None:
+                    form.add_error("handle", _("Nobody answers to that handle."))
+                else:
+                    services.member_add(actor=request.user, room=room, user=person)
+                    flash.success(request, _("%(name)s was added.") % {"name": person})
+                    return redirect("chat:people", pk=room.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    may_moderate = can(request.user, "moderate", room)
+    members = list(room.members.select_related("user").order_by("user__display_name", "user__pk"))
+    title = selectors.room_title(room, selectors.direct_names([room], request.user))
+    return render(
+        request,
+        "chat/people.html",
+        {
+            "room": room,
+            "room_title": title,
+            "members": members,
+            "form": form,
+            "may_add": (
+                can(request.user, "post", room)
+                if room.kind == "direct"
+                else may_moderate and room.kind == "channel"
+            ),
+            "may_moderate": may_moderate,
+            "title": _("People of %(room)s") % {"room": title},
         },
     )
 

@@ -148,6 +148,14 @@ def test_history_pages_answer_404_to_who_may_not_read(world, who):
 
 
 @pytest.mark.parametrize("who", [p for p in PEOPLE if p != "closed"])
+def test_the_people_of_a_room_are_listed_only_to_who_may_read_it(world, who):
+    client = browser(world["people"][who])
+    for key, room in world["rooms"].items():
+        response = client.get(reverse("chat:people", args=[room.pk]))
+        assert response.status_code == (200 if who in READERS[key] else 404), (who, key)
+
+
+@pytest.mark.parametrize("who", [p for p in PEOPLE if p != "closed"])
 def test_search_finds_only_messages_of_rooms_one_may_read(world, who):
     kind = registry.search_kinds.get("chat.message")
     found = {r.url for r in kind.search(world["people"][who], WORD)}
