@@ -83,3 +83,13 @@ def test_two_people_chat_with_typing_unread_and_reply(new_page):
     edited = a.locator(".chat-message", has_text="Avec le trépied.")
     expect(edited).to_contain_text("modifié")
     expect(edited.locator(".chat-reactions")).to_contain_text("🎉 1")
+
+    # Alice owns the group: she moderates its room and reads its (empty) moderation log.
+    a.get_by_role("link", name="Journal de modération").click()
+    expect(a.get_by_text("Aucun message n’a été supprimé par un modérateur.")).to_be_visible()
+    # A direct conversation lists its people, and offers to add someone.
+    direct = services.direct_start(actor=alice, people=[bob])
+    a.goto(direct.get_absolute_url())
+    a.get_by_role("link", name="Personnes").click()
+    expect(a.locator(".chat-people")).to_contain_text("Bob Durand")
+    expect(a.get_by_label("Son identifiant")).to_be_visible()
