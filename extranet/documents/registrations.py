@@ -21,6 +21,42 @@ def search_documents(user, query: str) -> list[SearchResult]:
     ]
 
 
+RECENT_DOCUMENTS = 6
+
+
+def recent_documents(request) -> dict:
+    """The documents edited last in the groups one may read (one query)."""
+    from extranet.documents.permissions import documents_visible_to
+
+    documents = (
+        documents_visible_to(request.user)
+        .select_related("workspace", "last_edited_by")
+        .order_by("-last_edited_at", "-pk")[:RECENT_DOCUMENTS]
+    )
+    return {"documents": list(documents)}
+
+
+def group_recent_documents(request, workspace) -> dict:
+    from extranet.documents.permissions import documents_visible_to
+
+    documents = (
+        documents_visible_to(request.user)
+        .filter(workspace=workspace)
+        .select_related("workspace", "last_edited_by")
+        .order_by("-last_edited_at", "-pk")[:RECENT_DOCUMENTS]
+    )
+    return {"documents": list(documents)}
+
+
+def visible_documents(user, ids: set[str]) -> set[str]:
+    """The feed's bulk check: which of these documents `user` may read (one query)."""
+    from extranet.documents.permissions import documents_visible_to
+
+    pks = [int(i) for i in ids if i.isdigit()]
+    found = documents_visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+    return {str(pk) for pk in found}
+
+
 def load_demo(context: DemoContext) -> str | None:
     from extranet.documents.demo import load_documents_demo
 
@@ -55,5 +91,26 @@ def register() -> None:
     )
     registry.search_kinds.register(
         registry.SearchKind("documents.document", _("Document"), search_documents)
+    )
+    registry.desktop_widgets.register(
+        registry.DesktopWidget(
+            "documents.recent",
+            _("Documents edited recently"),
+            "documents/widgets/recent.html",
+            recent_documents,
+            group_context=group_recent_documents,
+            order=45,
+            roles=("facilitator", "administrator", "coordinator"),
+            size="small",
+        )
+    )
+    registry.feed_kinds.register(
+        registry.FeedKind(
+            "documents.document",
+            _("Documents"),
+            order=45,
+            visible=visible_documents,
+            verb=_("created the document"),
+        )
     )
     registry.demo_loaders.register(registry.DemoLoader("documents", load_demo, after=("network",)))

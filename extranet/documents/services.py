@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
+from core.activity.services import activity_record
 from core.permissions import require
 from core.realtime import broadcast_on_commit
 from core.workspaces.models import Workspace
@@ -60,6 +61,14 @@ def document_create(
         document.text = ydoc.plain_text(state)
         document.text_seq = document.seq
         document.save(update_fields=["seq", "size_bytes", "text", "text_seq"])
+    activity_record(
+        kind="documents.document",
+        actor=actor,
+        subject=document,
+        title=document.title,
+        url=document.get_absolute_url(),
+        workspace=workspace,
+    )
     return document
 
 

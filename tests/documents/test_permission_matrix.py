@@ -190,3 +190,40 @@ def test_matrix_of_the_socket():
                 # Back to the start for the next person.
                 Document.objects.filter(pk=document.pk).update(seq=0, size_bytes=0)
                 document.updates.all().delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", [p for p in PEOPLE if p != "anonymous"])
+def test_matrix_of_the_desktop_widget_and_the_feed(client, person):
+    """The « documents edited recently » widget and the feed's « created the document »
+    items show a document exactly to who may read it: a secret group's, a switched-off
+    module's or someone's personal document never appears, even as an item kept for later."""
+    from core.activity.models import Activity
+    from core.activity.selectors import keep_allowed
+
+    people, _spaces, documents = build_world()
+    user = people[person]
+    client.force_login(user)
+    widget = client.get(
+        reverse("dashboard:widget", args=["documents.recent"]), headers={"HX-Request": "true"}
+    ).content.decode()
+    items = {a.subject_id: a for a in Activity.objects.filter(kind="documents.document")}
+    # Nothing is recorded from a personal desktop.
+    assert str(documents["personal"].pk) not in items
+    kept = {a.subject_id for a in keep_allowed(user, items.values())}
+    for space in SPACES:
+        reads = "R" in EXPECTED[space][PEOPLE.index(person)]
+        document = documents[space]
+        assert (f"matrice {space}<" in widget) == reads, (space, person)
+        if space != "personal":
+            assert (str(document.pk) in kept) == reads, (space, person)
+
+
+@pytest.mark.django_db
+def test_a_groups_home_lists_only_its_own_documents(client):
+    people, spaces, _documents = build_world()
+    client.force_login(people["member"])
+    url = reverse("dashboard:group_widget", args=[spaces["members"].slug, "documents.recent"])
+    page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "matrice members<" in page
+    assert "matrice public<" not in page and "matrice secret<" not in page
