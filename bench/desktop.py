@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from bench.stats import percentile
+from bench.worker import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
@@ -162,12 +163,7 @@ def _populate():
 
 
 def worker() -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    start_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -176,9 +172,6 @@ def worker() -> dict:
     from core.activity.selectors import feed_page
     from extranet.dashboard.selectors import layout
 
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     me = _populate()
     client = Client()
     client.force_login(me)

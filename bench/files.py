@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from bench.stats import percentile
+from bench.worker import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench" / "files"
@@ -51,8 +52,7 @@ def _django():
 
 def setup_worker() -> dict:
     """Migrate, make a member and a group, and hand back a signed-in session and its CSRF."""
-    _django()
-    from django.core.management import call_command
+    start_django()
     from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
 
@@ -60,7 +60,6 @@ def setup_worker() -> dict:
     from core.workspaces.models import Membership, MembershipRole, Workspace, WorkspaceKind
     from extranet.files.models import Quota
 
-    call_command("migrate", verbosity=0)
     user = user_create(email="bench@bench.localhost", display_name="Bench", password="x" * 12)
     group = Workspace.objects.create(kind=WorkspaceKind.GROUP, name="Bench", slug="bench")
     Membership.objects.create(user=user, workspace=group, role=MembershipRole.OWNER)
@@ -247,9 +246,7 @@ def url_worker(name: str) -> str:
 
 
 def listing_worker() -> dict:
-    _django()
-    from django.conf import settings
-    from django.core.management import call_command
+    start_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -259,9 +256,6 @@ def listing_worker() -> dict:
     from core.workspaces.models import Membership, Workspace, WorkspaceKind
     from extranet.files.models import File, Folder, Version
 
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     user = user_create(email="lecteur@bench.localhost", display_name="Lecteur", password="x" * 12)
     group = Workspace.objects.create(kind=WorkspaceKind.GROUP, name="Bench", slug="bench")
     Membership.objects.create(user=user, workspace=group)

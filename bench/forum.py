@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.stats import percentile
+from bench.worker import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
@@ -30,12 +31,7 @@ PG_URL = os.environ.get(
 
 
 def worker() -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    start_django()
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -45,9 +41,6 @@ def worker() -> dict:
     from forum.models import Category, Post, Topic
     from forum.services import refresh_category, refresh_topic, render_body
 
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     network = network_workspace()
     author = user_create(email="auteur@bench.localhost", display_name="Auteur", password="x" * 12)
     reader = user_create(email="lecteur@bench.localhost", display_name="Lecteur", password="x" * 12)

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from bench.stats import percentile
+from bench.worker import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
@@ -40,12 +41,7 @@ LAYOUT = "empty page in the members' layout"
 
 
 def worker() -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    start_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -54,9 +50,6 @@ def worker() -> dict:
     from tests.walk import data
     from tests.walk.walker import clients, pages
 
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     demo = data.load()
     data.grow(demo, 1)
     data.grow(demo, GROWTH)
