@@ -31,28 +31,34 @@ def role_of(user: User) -> str:
     return "member"
 
 
+def _fits(widget: DesktopWidget, user: User, *, on_group: bool) -> bool:
+    """Whether `widget` may sit on a group's home page (made for one) or on `user`'s own
+    desktop (available to them; asking may cost a query)."""
+    if on_group:
+        return widget.group_context is not None
+    return widget.available is None or widget.available(user)
+
+
 def offered(user: User, workspace: Workspace) -> list[DesktopWidget]:
     """The widgets that may sit on this desktop (a group's home page: those made for it).
 
     Remembered on the user object for the request: `available` may cost a query."""
     if workspace.kind != WorkspaceKind.PERSONAL:
-        return [w for w in registry.desktop_widgets if w.group_context is not None]
+        return [w for w in registry.desktop_widgets if _fits(w, user, on_group=True)]
     cached = getattr(user, "_offered_widgets", None)
     if cached is None:
-        cached = [w for w in registry.desktop_widgets if w.available is None or w.available(user)]
+        cached = [w for w in registry.desktop_widgets if _fits(w, user, on_group=False)]
         user._offered_widgets = cached
     return cached
 
 
 def offered_widget(user: User, key: str, group: Workspace | None = None) -> DesktopWidget | None:
     """The widget `key`, if `offered` would list it on the user's desktop (or on `group`'s
-    home page): asking only this widget whether it is available, for its own request."""
+    home page): asking only this widget, for its own request."""
     widget = registry.desktop_widgets.get(key)
-    if widget is None:
+    if widget is None or not _fits(widget, user, on_group=group is not None):
         return None
-    if group is not None:
-        return widget if widget.group_context is not None else None
-    return widget if widget.available is None or widget.available(user) else None
+    return widget
 
 
 def default_layout(user: User, workspace: Workspace) -> list[dict]:
